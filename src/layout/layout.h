@@ -1,0 +1,18 @@
+/* Layout: document + layout description + paragraph builder in, a book of positioned boxes
+ * out. A pure step: no cairo, no files, no clock.
+ *
+ * Sections flow into the columns of successive pages (headings kept with the next two lines,
+ * no widows or orphans, call-out groups never split, each section's last page balanced);
+ * cover and back-cover sections fill their templates' frames; folios and running heads go on
+ * body pages; blank pages pad the count to the layout's page multiple, the back cover last.
+ * The caller owns the book (mb_book_free); it borrows doc and layout. */
+#ifndef MB_LAYOUT_LAYOUT_H
+#define MB_LAYOUT_LAYOUT_H
+
+#include "box.h"
+#include "para.h"
+
+mb_book *mb_layout_run(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
+                       mb_diags *diags);
+
+#endif

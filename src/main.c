@@ -1,0 +1,371 @@
+/* mkbrochure: wires the stages together. content + layout + fonts → layout → render.
+ * Only main prints diagnostics and chooses the exit status. */
+#include "content/content.h"
+#include "image/image.h"
+#include "layout/layout.h"
+#include "render/device.h"
+#include "style/style.h"
+#include "text/fonts.h"
+#include "util/file.h"
+#include "util/text.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+typedef struct options {
+  const char *output, *content, *layout, *fonts, *png_dir;
+  double dpi;
+  bool dump, strict, quiet;
+} options;
+
+static void usage(FILE *out) {
+  fputs("Usage: mkbrochure [OPTION]...\n"
+        "Typeset a brochure from Markdown content and a layout description into a PDF.\n"
+        "With no options, renders the Global MIT brochure to globalmit.pdf.\n"
+        "\n"
+        "  -o, --output=FILE     write the PDF to FILE ('-' for standard output)\n"
+        "  -c, --content=PATH    a Markdown file or a folder of them (default: globalmit)\n"
+        "  -l, --layout=LAYOUT   a layout file, or the name of a shipped layout\n"
+        "                        (default: a4-booklet; also letter-booklet)\n"
+        "      --fonts=DIR       the font folder (default: the bundled fonts)\n"
+        "      --png=DIR         also write a PNG preview of every page into DIR\n"
+        "      --dpi=N           resolution of the PNG previews (default: 96)\n"
+        "      --dump-layout     print every page, frame and box instead of writing a PDF\n"
+        "      --strict          treat warnings as errors\n"
+        "  -q, --quiet           do not print warnings\n"
+        "  -h, --help            show this help and exit\n"
+        "  -V, --version         show the version and exit\n"
+        "\n"
+        "Exit status: 0 success, 1 invalid input, 2 usage error, 3 I/O or resource failure.\n"
+        "Diagnostics are printed as FILE:LINE:COLUMN: error|warning: MESSAGE.\n",
+        out);
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+  fputs("mkbrochure: error: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputs("\nTry 'mkbrochure --help' for more information.\n", stderr);
+  return EXIT_USAGE;
+}
+
+static int parse_args(int argc, char **argv, options *o) {
+  enum { OPT_FONTS = 256, OPT_PNG, OPT_DPI, OPT_DUMP, OPT_STRICT };
+  static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
+                                        {"content", required_argument, NULL, 'c'},
+                                        {"layout", required_argument, NULL, 'l'},
+                                        {"fonts", required_argument, NULL, OPT_FONTS},
+                                        {"png", required_argument, NULL, OPT_PNG},
+                                        {"dpi", required_argument, NULL, OPT_DPI},
+                                        {"dump-layout", no_argument, NULL, OPT_DUMP},
+                                        {"strict", no_argument, NULL, OPT_STRICT},
+                                        {"quiet", no_argument, NULL, 'q'},
+                                        {"help", no_argument, NULL, 'h'},
+                                        {"version", no_argument, NULL, 'V'},
+                                        {NULL, 0, NULL, 0}};
+  memset(o, 0, sizeof *o);
+  o->dpi = 96;
+  opterr = 0;
+  int c;
+  while ((c = getopt_long(argc, argv, ":o:c:l:qhV", longs, NULL)) != -1) {
+    switch (c) {
+    case 'o':
+      o->output = optarg;
+      break;
+    case 'c':
+      o->content = optarg;
+      break;
+    case 'l':
+      o->layout = optarg;
+      break;
+    case OPT_FONTS:
+      o->fonts = optarg;
+      break;
+    case OPT_PNG:
+      o->png_dir = optarg;
+      break;
+    case OPT_DPI: {
+      char *end;
+      o->dpi = strtod(optarg, &end);
+      if (*end || o->dpi < 10 || o->dpi > 1200)
+        return usage_error("--dpi must be a number from 10 to 1200, not '%s'", optarg);
+      break;
+    }
+    case OPT_DUMP:
+      o->dump = true;
+      break;
+    case OPT_STRICT:
+      o->strict = true;
+      break;
+    case 'q':
+      o->quiet = true;
+      break;
+    case 'h':
+      usage(stdout);
+      return 0;
+    case 'V':
+      printf("mkbrochure %s\n", MB_VERSION);
+      return 0;
+    case ':':
+      return usage_error("option '%s' needs a value", argv[optind - 1]);
+    default:
+      return usage_error("unknown option '%s'", argv[optind - 1]);
+    }
+  }
+  if (optind < argc) return usage_error("unexpected argument '%s'", argv[optind]);
+  return -1;
+}
+
+/* ---- finding the shipped data ---- */
+
+static bool is_data_dir(const char *dir) {
+  char *layouts = mb_path_join(dir, "layouts");
+  bool ok = mb_is_dir(layouts);
+  free(layouts);
+  return ok;
+}
+
+/* Where content/, fonts/ and layouts/ are: $MKBROCHURE_DATADIR, beside an installed binary,
+ * the install prefix, or the source tree the binary was built from. Caller frees. */
+static char *find_data_dir(void) {
+  const char *env = getenv("MKBROCHURE_DATADIR");
+  if (env && *env) return mb_xstrdup(env);
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = '\0';
+    char *bin = mb_path_dir(exe);
+    char *share = mb_path_join(bin, "../share/mkbrochure");
+    free(bin);
+    if (is_data_dir(share)) return share;
+    free(share);
+  }
+  if (is_data_dir(MB_INSTALL_DATADIR)) return mb_xstrdup(MB_INSTALL_DATADIR);
+  return mb_xstrdup(MB_SOURCE_DIR);
+}
+
+static char *layout_path(const char *data, const char *arg) {
+  if (strchr(arg, '/') || mb_path_has_suffix(arg, ".yaml") || mb_path_has_suffix(arg, ".yml"))
+    return mb_xstrdup(arg);
+  char name[512];
+  snprintf(name, sizeof name, "layouts/%s.yaml", arg);
+  return mb_path_join(data, name);
+}
+
+static char *cache_dir(void) {
+  const char *xdg = getenv("XDG_CACHE_HOME");
+  const char *home = getenv("HOME");
+  char *base = NULL;
+  if (xdg && *xdg)
+    base = mb_xstrdup(xdg);
+  else if (home && *home)
+    base = mb_path_join(home, ".cache");
+  if (!base) return NULL;
+  mkdir(base, 0755);
+  char *dir = mb_path_join(base, "mkbrochure");
+  free(base);
+  return dir;
+}
+
+/* ---- checks across stages ---- */
+
+/* Every family a style names must be in the font folder. */
+static void check_families(const mb_layout *layout, mb_fonts *fonts, mb_diags *diags) {
+  for (size_t i = 0; i < layout->nstyles; i++) {
+    const mb_style *s = &layout->styles[i];
+    const char *p = s->font;
+    while (*p) {
+      size_t n = strcspn(p, ",");
+      char family[256];
+      const char *a = p, *b = p + n;
+      while (a < b && *a == ' ') a++;
+      while (b > a && b[-1] == ' ') b--;
+      snprintf(family, sizeof family, "%.*s", (int)(b - a), a);
+      if (*family && !mb_fonts_has_family(fonts, family)) {
+        const char *hint = mb_suggest(family, mb_fonts_families(fonts));
+        mb_error(diags, s->pos,
+                 "style '%s' names font family '%s', which fonts/ does not have%s%s%s", s->name,
+                 family, hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+      }
+      p += n;
+      if (*p == ',') p++;
+    }
+  }
+}
+
+/* ---- output ---- */
+
+static void iso_date(char *buf, size_t size) {
+  buf[0] = '\0';
+  const char *epoch = getenv("SOURCE_DATE_EPOCH");
+  if (!epoch || !*epoch) return;
+  char *end;
+  long long v = strtoll(epoch, &end, 10);
+  if (*end || v < 0) return;
+  time_t t = (time_t)v;
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static char *join_keywords(const mb_meta *m) {
+  if (!m->nkeywords) return NULL;
+  size_t len = 1;
+  for (size_t i = 0; i < m->nkeywords; i++) len += strlen(m->keywords[i]) + 2;
+  char *s = mb_xcalloc(1, len);
+  for (size_t i = 0; i < m->nkeywords; i++) {
+    if (i) strcat(s, ", ");
+    strcat(s, m->keywords[i]);
+  }
+  return s;
+}
+
+static bool write_pdf(const mb_book *book, mb_fonts *fonts, const char *path, mb_diags *diags) {
+  mb_outfile out;
+  if (!mb_outfile_open(&out, path, diags)) return false;
+  char date[32];
+  iso_date(date, sizeof date);
+  const mb_meta *m = &book->doc->meta;
+  char *keywords = join_keywords(m);
+  mb_pdf_info info = {
+      m->title, m->author, m->subject, keywords, "mkbrochure " MB_VERSION, date[0] ? date : NULL};
+  mb_device *dev = mb_pdf_device_new(out.fp, fonts, &info, diags);
+  bool ok = mb_render(book, dev);
+  mb_device_free(dev);
+  free(keywords);
+  if (!ok) {
+    mb_outfile_abort(&out);
+    return false;
+  }
+  return mb_outfile_commit(&out, diags);
+}
+
+static bool write_png(const mb_book *book, mb_fonts *fonts, const options *o, mb_diags *diags) {
+  mkdir(o->png_dir, 0755);
+  if (!mb_is_dir(o->png_dir)) {
+    mb_io_error(diags, mb_pos_file(o->png_dir), "cannot create the PNG folder");
+    return false;
+  }
+  mb_device *dev = mb_png_device_new(o->png_dir, o->dpi, fonts, diags);
+  bool ok = mb_render(book, dev);
+  mb_device_free(dev);
+  return ok;
+}
+
+/* ---- signals ---- */
+
+static void on_signal(int sig) {
+  const char *tmp = mb_outfile_pending();
+  if (tmp) unlink(tmp);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static int exit_status(const mb_diags *diags) {
+  if (mb_diags_has_kind(diags, MB_DIAG_IO)) return EXIT_IO;
+  if (mb_diags_errors(diags)) return EXIT_INPUT;
+  return 0;
+}
+
+static int finish(mb_diags *diags, const options *o) {
+  if (o->strict) mb_diags_promote_warnings(diags);
+  for (size_t i = 0; i < mb_diags_count(diags); i++) {
+    const mb_diag *d = mb_diags_at(diags, i);
+    if (o->quiet && d->severity != MB_ERROR) continue;
+    mb_diag_print(d, stderr);
+  }
+  return exit_status(diags);
+}
+
+/* ---- the run ---- */
+
+typedef struct run {
+  char *data, *layout_file, *content, *fonts_dir, *cache;
+  mb_layout *layout;
+  mb_doc *doc;
+  mb_fonts *fonts;
+  mb_para_builder *builder;
+  mb_book *book;
+} run;
+
+static void run_free(run *r) {
+  mb_book_free(r->book);
+  mb_para_builder_free(r->builder);
+  mb_fonts_free(r->fonts);
+  mb_doc_free(r->doc);
+  mb_layout_free(r->layout);
+  free(r->data);
+  free(r->layout_file);
+  free(r->content);
+  free(r->fonts_dir);
+  free(r->cache);
+}
+
+static bool load_inputs(run *r, const options *o, mb_diags *diags) {
+  r->data = find_data_dir();
+  r->layout_file = layout_path(r->data, o->layout ? o->layout : "a4-booklet");
+  r->content = o->content ? mb_xstrdup(o->content) : mb_path_join(r->data, "content/globalmit");
+  r->fonts_dir = o->fonts ? mb_xstrdup(o->fonts) : mb_path_join(r->data, "fonts");
+  if (!o->layout || strchr(o->layout, '/') || mb_is_file(r->layout_file))
+    r->layout = mb_layout_load(r->layout_file, diags);
+  else
+    mb_io_error(diags, mb_pos_file(o->layout),
+                "no such layout (shipped: a4-booklet, letter-booklet)");
+  r->doc = mb_content_load(r->content, diags);
+  if (r->doc) mb_image_probe(r->doc, diags);
+  r->cache = cache_dir();
+  r->fonts = mb_fonts_new(r->fonts_dir, r->cache, diags);
+  if (r->fonts && r->layout) check_families(r->layout, r->fonts, diags);
+  return mb_diags_errors(diags) == 0;
+}
+
+static char *default_output(const run *r) {
+  const char *base = mb_path_base(r->content);
+  size_t n = strlen(base);
+  while (n > 0 && base[n - 1] == '/') n--;
+  if (n > 3 && strncmp(base + n - 3, ".md", 3) == 0) n -= 3;
+  char name[512];
+  snprintf(name, sizeof name, "%.*s.pdf", (int)(n ? n : 8), n ? base : "brochure");
+  return mb_xstrdup(name);
+}
+
+int main(int argc, char **argv) {
+  options o;
+  int st = parse_args(argc, argv, &o);
+  if (st >= 0) return st;
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  signal(SIGHUP, on_signal);
+
+  mb_diags *diags = mb_diags_new();
+  run r;
+  memset(&r, 0, sizeof r);
+  if (load_inputs(&r, &o, diags)) {
+    r.builder = mb_para_pango_new(r.fonts);
+    r.book = mb_layout_run(r.doc, r.layout, r.builder, diags);
+    if (o.strict) mb_diags_promote_warnings(diags);
+    if (mb_diags_errors(diags) == 0) {
+      if (o.dump) {
+        mb_device *dev = mb_trace_device_new(stdout);
+        mb_render(r.book, dev);
+        mb_device_free(dev);
+      } else {
+        char *out = o.output ? mb_xstrdup(o.output) : default_output(&r);
+        write_pdf(r.book, r.fonts, out, diags);
+        free(out);
+      }
+      if (o.png_dir && mb_diags_errors(diags) == 0) write_png(r.book, r.fonts, &o, diags);
+    }
+  }
+  st = finish(diags, &o);
+  run_free(&r);
+  mb_diags_free(diags);
+  return st;
+}

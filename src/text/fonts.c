@@ -1,0 +1,186 @@
+#include "fonts_cairo.h"
+
+#include "util/mem.h"
+#include "util/text.h"
+
+#include <errno.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct mb_fonts {
+  FcConfig *config;
+  PangoFontMap *map;
+  PangoContext *context;
+  cairo_font_options_t *options;
+  MB_VEC(PangoFont *) interned;
+  MB_VEC(char *) families;
+};
+
+typedef MB_VEC(char) char_vec;
+
+/* Escapes a path for fontconfig's XML configuration. */
+static void xml_escape(char_vec *out, const char *s) {
+  for (; *s; s++) {
+    const char *rep = NULL;
+    switch (*s) {
+    case '&':
+      rep = "&amp;";
+      break;
+    case '<':
+      rep = "&lt;";
+      break;
+    case '>':
+      rep = "&gt;";
+      break;
+    case '"':
+      rep = "&quot;";
+      break;
+    case '\'':
+      rep = "&apos;";
+      break;
+    default:
+      break;
+    }
+    if (rep)
+      for (; *rep; rep++) mb_vec_push(out, *rep);
+    else
+      mb_vec_push(out, *s);
+  }
+}
+
+static void append(char_vec *out, const char *s) {
+  for (; *s; s++) mb_vec_push(out, *s);
+}
+
+/* A configuration that knows only a cache folder: no system font folders, no rules. */
+static FcConfig *private_config(const char *cache_dir) {
+  FcConfig *config = FcConfigCreate();
+  if (!config) return NULL;
+  char_vec xml = {0};
+  append(&xml, "<?xml version=\"1.0\"?>\n<fontconfig>");
+  if (cache_dir) {
+    mkdir(cache_dir, 0755);
+    append(&xml, "<cachedir>");
+    xml_escape(&xml, cache_dir);
+    append(&xml, "</cachedir>");
+  }
+  append(&xml, "</fontconfig>\n");
+  mb_vec_push(&xml, '\0');
+  FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)xml.items, FcFalse);
+  free(xml.items);
+  return config;
+}
+
+static void collect_families(mb_fonts *fonts) {
+  FcFontSet *set = FcConfigGetFonts(fonts->config, FcSetApplication);
+  for (int i = 0; set && i < set->nfont; i++) {
+    FcChar8 *family;
+    if (FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &family) != FcResultMatch) continue;
+    bool seen = false;
+    for (size_t k = 0; k < fonts->families.len && !seen; k++)
+      seen = mb_str_eq_nocase(fonts->families.items[k], (const char *)family);
+    if (!seen) mb_vec_push(&fonts->families, mb_xstrdup((const char *)family));
+  }
+  mb_vec_push(&fonts->families, (char *)NULL);
+}
+
+static void setup_context(mb_fonts *fonts) {
+  fonts->context = pango_font_map_create_context(fonts->map);
+  fonts->options = cairo_font_options_create();
+  cairo_font_options_set_hint_style(fonts->options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics(fonts->options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_antialias(fonts->options, CAIRO_ANTIALIAS_GRAY);
+  pango_cairo_context_set_font_options(fonts->context, fonts->options);
+  pango_cairo_context_set_resolution(fonts->context, 72.0);
+  pango_context_set_round_glyph_positions(fonts->context, FALSE);
+}
+
+mb_fonts *mb_fonts_new(const char *dir, const char *cache_dir, mb_diags *diags) {
+  mb_fonts *fonts = mb_xcalloc(1, sizeof(mb_fonts));
+  fonts->config = private_config(cache_dir);
+  if (!fonts->config || !FcConfigAppFontAddDir(fonts->config, (const FcChar8 *)dir)) {
+    mb_io_error(diags, mb_pos_file(dir), "cannot read the font folder");
+    mb_fonts_free(fonts);
+    return NULL;
+  }
+  collect_families(fonts);
+  if (!fonts->families.items[0]) {
+    mb_io_error(diags, mb_pos_file(dir), "the font folder has no fonts");
+    mb_fonts_free(fonts);
+    return NULL;
+  }
+  fonts->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->map), fonts->config);
+  setup_context(fonts);
+  return fonts;
+}
+
+void mb_fonts_free(mb_fonts *fonts) {
+  if (!fonts) return;
+  for (size_t i = 0; i < fonts->interned.len; i++) g_object_unref(fonts->interned.items[i]);
+  free(fonts->interned.items);
+  for (size_t i = 0; i < fonts->families.len; i++) free(fonts->families.items[i]);
+  free(fonts->families.items);
+  if (fonts->context) g_object_unref(fonts->context);
+  if (fonts->map) g_object_unref(fonts->map);
+  if (fonts->options) cairo_font_options_destroy(fonts->options);
+  if (fonts->config) FcConfigDestroy(fonts->config);
+  free(fonts);
+}
+
+PangoContext *mb_fonts_context(mb_fonts *fonts) {
+  return fonts->context;
+}
+
+PangoFontMap *mb_fonts_map(mb_fonts *fonts) {
+  return fonts->map;
+}
+
+int mb_fonts_intern(mb_fonts *fonts, PangoFont *font) {
+  for (size_t i = fonts->interned.len; i-- > 0;)
+    if (fonts->interned.items[i] == font) return (int)i;
+  g_object_ref(font);
+  mb_vec_push(&fonts->interned, font);
+  return (int)fonts->interned.len - 1;
+}
+
+PangoFont *mb_fonts_get(mb_fonts *fonts, int id) {
+  if (id < 0 || (size_t)id >= fonts->interned.len) return NULL;
+  return fonts->interned.items[id];
+}
+
+size_t mb_fonts_count(const mb_fonts *fonts) {
+  return fonts->interned.len;
+}
+
+bool mb_fonts_has_family(mb_fonts *fonts, const char *family) {
+  for (size_t i = 0; fonts->families.items[i]; i++)
+    if (mb_str_eq_nocase(fonts->families.items[i], family)) return true;
+  return false;
+}
+
+const char *const *mb_fonts_families(mb_fonts *fonts) {
+  return (const char *const *)fonts->families.items;
+}
+
+void mb_fonts_metrics(mb_fonts *fonts, const PangoFontDescription *desc, const char *lang,
+                      int *ascent, int *descent) {
+  PangoFontMetrics *m = pango_context_get_metrics(fonts->context, desc,
+                                                  lang ? pango_language_from_string(lang) : NULL);
+  *ascent = pango_font_metrics_get_ascent(m);
+  *descent = pango_font_metrics_get_descent(m);
+  pango_font_metrics_unref(m);
+}
+
+cairo_scaled_font_t *mb_fonts_scaled(mb_fonts *fonts, int id) {
+  PangoFont *font = mb_fonts_get(fonts, id);
+  return font ? pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)) : NULL;
+}
+
+const cairo_font_options_t *mb_fonts_options(mb_fonts *fonts) {
+  return fonts->options;
+}

@@ -1,0 +1,161 @@
+#include "file.h"
+
+#include "mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *mb_read_file(const char *path, size_t max_size, size_t *len, mb_diags *diags, mb_pos from) {
+  mb_pos pos = from.file ? from : mb_pos_file(path);
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    mb_io_error(diags, pos, "cannot open '%s': %s", path, strerror(errno));
+    return NULL;
+  }
+  size_t cap = 4096, n = 0;
+  char *buf = mb_xmalloc(cap);
+  for (;;) {
+    if (n + 1 >= cap) {
+      if (cap > max_size) {
+        mb_io_error(diags, pos, "'%s' is larger than the limit of %zu bytes", path, max_size);
+        free(buf);
+        fclose(fp);
+        return NULL;
+      }
+      cap *= 2;
+      buf = mb_xrealloc(buf, cap);
+    }
+    size_t got = fread(buf + n, 1, cap - n - 1, fp);
+    n += got;
+    if (got == 0) break;
+  }
+  bool failed = ferror(fp);
+  int err = errno;
+  fclose(fp);
+  if (failed) {
+    mb_io_error(diags, pos, "cannot read '%s': %s", path, strerror(err));
+    free(buf);
+    return NULL;
+  }
+  if (n > max_size) {
+    mb_io_error(diags, pos, "'%s' is larger than the limit of %zu bytes", path, max_size);
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  if (len) *len = n;
+  return buf;
+}
+
+bool mb_is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool mb_is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *mb_path_join(const char *dir, const char *name) {
+  size_t a = strlen(dir), b = strlen(name);
+  while (a > 1 && dir[a - 1] == '/') a--;
+  char *p = mb_xmalloc(a + b + 2);
+  memcpy(p, dir, a);
+  p[a] = '/';
+  memcpy(p + a + 1, name, b + 1);
+  return p;
+}
+
+char *mb_path_dir(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return mb_xstrdup(".");
+  if (slash == path) return mb_xstrdup("/");
+  return mb_xstrndup(path, (size_t)(slash - path));
+}
+
+const char *mb_path_base(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+bool mb_path_has_suffix(const char *path, const char *suffix) {
+  size_t a = strlen(path), b = strlen(suffix);
+  return a >= b && strcmp(path + a - b, suffix) == 0;
+}
+
+static char *pending_tmp;
+
+const char *mb_outfile_pending(void) {
+  return pending_tmp;
+}
+
+bool mb_outfile_open(mb_outfile *out, const char *path, mb_diags *diags) {
+  memset(out, 0, sizeof(*out));
+  out->path = mb_xstrdup(path);
+  if (strcmp(path, "-") == 0) {
+    out->fp = stdout;
+    return true;
+  }
+  char *dir = mb_path_dir(path);
+  char *tmpl = mb_path_join(dir, ".mkbrochure-XXXXXX");
+  free(dir);
+  int fd = mkstemp(tmpl);
+  if (fd < 0) {
+    mb_io_error(diags, mb_pos_file(path), "cannot create a temporary file beside '%s': %s", path,
+                strerror(errno));
+    free(tmpl);
+    free(out->path);
+    out->path = NULL;
+    return false;
+  }
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  out->tmp_path = tmpl;
+  pending_tmp = tmpl;
+  out->fp = fdopen(fd, "wb");
+  return true;
+}
+
+bool mb_outfile_commit(mb_outfile *out, mb_diags *diags) {
+  if (!out->tmp_path) {
+    bool ok = fflush(out->fp) == 0 && !ferror(out->fp);
+    if (!ok) mb_io_error(diags, mb_pos_file("<stdout>"), "write error: %s", strerror(errno));
+    free(out->path);
+    out->path = NULL;
+    return ok;
+  }
+  bool ok = fflush(out->fp) == 0 && !ferror(out->fp) && fsync(fileno(out->fp)) == 0;
+  int err = errno;
+  ok = (fclose(out->fp) == 0) && ok;
+  out->fp = NULL;
+  if (ok && rename(out->tmp_path, out->path) != 0) {
+    ok = false;
+    err = errno;
+  }
+  if (!ok) {
+    mb_io_error(diags, mb_pos_file(out->path), "cannot write: %s", strerror(err));
+    unlink(out->tmp_path);
+  }
+  pending_tmp = NULL;
+  free(out->tmp_path);
+  free(out->path);
+  out->tmp_path = out->path = NULL;
+  return ok;
+}
+
+void mb_outfile_abort(mb_outfile *out) {
+  if (out->tmp_path) {
+    if (out->fp) fclose(out->fp);
+    unlink(out->tmp_path);
+    pending_tmp = NULL;
+    free(out->tmp_path);
+  }
+  free(out->path);
+  memset(out, 0, sizeof(*out));
+}
