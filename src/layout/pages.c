@@ -119,20 +119,23 @@ static void place_item(page_builder *pb, const flow_item *it, mb_len x, mb_len y
 /* ---- filling columns ---- */
 
 /* How far one column of height h takes items[i..end): the index after the last item placed
- * (leading spaces skipped), breaking only where keeps allow. With force, when no legal break
+ * (leading spaces skipped), breaking only where keeps allow. The end itself is a legal break
+ * only when end_ok (a kept heading before a band is not). With force, when no legal break
  * fits, it takes what fits (at least one item) so the flow always moves on. */
 static size_t fill_column(const flow_item *it, size_t i, size_t end, mb_len h, bool force,
-                          mb_len *used) {
+                          bool end_ok, mb_len *used) {
   while (i < end && it[i].kind == FLOW_SPACE) i++;
   size_t best = i;
   mb_len y = 0, best_y = 0;
   for (size_t k = i; k < end; k++) {
     if (y + it[k].height > h) break;
     y += it[k].height;
-    if (it[k].kind != FLOW_SPACE && (!it[k].keep || k + 1 == end)) {
-      best = k + 1;
-      best_y = y;
-    }
+    if (it[k].kind == FLOW_SPACE || !(!it[k].keep || (k + 1 == end && end_ok))) continue;
+    if (k == i && it[k].kind == FLOW_LINE && k + 1 < end && it[k + 1].kind == FLOW_LINE &&
+        it[k + 1].block == it[k].block && it[k].line > 0)
+      continue; /* one middle line of a paragraph alone in a column */
+    best = k + 1;
+    best_y = y;
   }
   if (best == i && force && i < end) {
     y = 0;
@@ -146,7 +149,7 @@ static size_t fill_column(const flow_item *it, size_t i, size_t end, mb_len h, b
 }
 
 static bool fits(const flow_item *it, size_t i, size_t end, int ncols, mb_len h) {
-  for (int c = 0; c < ncols && i < end; c++) i = fill_column(it, i, end, h, false, NULL);
+  for (int c = 0; c < ncols && i < end; c++) i = fill_column(it, i, end, h, false, true, NULL);
   while (i < end && it[i].kind == FLOW_SPACE) i++;
   return i >= end;
 }
@@ -165,15 +168,15 @@ static mb_len balance(const flow_item *it, size_t i, size_t end, int ncols, mb_l
 }
 
 /* Places items[i..end) into ncols columns of height h starting at (area.x, y); returns the
- * index of the first item not placed. */
+ * index of the first item not placed. end_ok: see fill_column. */
 static size_t place_columns(page_builder *pb, const flow_item *it, size_t i, size_t end,
                             mb_rect area, int ncols, mb_len gutter, mb_len y, mb_len h, bool force,
-                            mb_len *used_max) {
+                            bool end_ok, mb_len *used_max) {
   mb_len col_w = (area.w - (ncols - 1) * gutter) / ncols;
   *used_max = 0;
   for (int c = 0; c < ncols && i < end; c++) {
     mb_len used;
-    size_t j = fill_column(it, i, end, h, force && c == 0, &used);
+    size_t j = fill_column(it, i, end, h, force && c == 0, end_ok, &used);
     while (i < j && it[i].kind == FLOW_SPACE) i++;
     if (j <= i) break;
     mb_len x = area.x + c * (col_w + gutter);
@@ -234,22 +237,54 @@ static void new_body_page(page_builder *pb) {
 
 /* Columns from i to the next span: balanced if they fit, else as much as fits. Returns the
  * next index; *page_full when the page is done. */
-static size_t flow_columns(page_builder *pb, const flow_item *it, size_t i, size_t s, region r,
-                           bool *page_full) {
+static size_t flow_columns(page_builder *pb, const flow_item *it, size_t i, size_t s, size_t n,
+                           region r, bool *page_full) {
   mb_len bottom = r.area.y + r.area.h;
   mb_len avail = bottom - pb->top, used;
   *page_full = false;
   if (fits(it, i, s, r.ncols, avail)) {
     mb_len h = balance(it, i, s, r.ncols, avail);
-    place_columns(pb, it, i, s, r.area, r.ncols, r.gutter, pb->top, h, false, &used);
+    place_columns(pb, it, i, s, r.area, r.ncols, r.gutter, pb->top, h, false, true, &used);
     pb->top += used;
     pb->fresh = false;
     return s;
   }
-  size_t j =
-      place_columns(pb, it, i, s, r.area, r.ncols, r.gutter, pb->top, avail, pb->fresh, &used);
+  bool end_ok = s == n || it[s].kind == FLOW_BREAK;
+  size_t j = place_columns(pb, it, i, s, r.area, r.ncols, r.gutter, pb->top, avail, pb->fresh,
+                           end_ok, &used);
   *page_full = true;
   return j;
+}
+
+/* Start of the items at the end of [i, s) that are kept with what follows (a heading before
+ * a band); s when there are none. */
+static size_t kept_tail(const flow_item *it, size_t i, size_t s) {
+  size_t t = s;
+  while (t > i && it[t - 1].keep) t--;
+  return t;
+}
+
+/* Would the span at s (with what it keeps) still fit on this page below items [i, s)? */
+static bool span_fits_below(page_builder *pb, const flow_item *it, size_t i, size_t s, size_t n,
+                            region r) {
+  mb_len bottom = r.area.y + r.area.h, avail = bottom - pb->top;
+  if (!fits(it, i, s, r.ncols, avail)) return true; /* the page fills up anyway */
+  mb_len h = balance(it, i, s, r.ncols, avail);
+  return pb->top + h + it[s].before + it[s].height + keep_chain(it, s, n) <= bottom;
+}
+
+static void place_span_item(page_builder *pb, const flow_item *it, size_t s, size_t n) {
+  region r = body_region(pb);
+  mb_len gap = pb->fresh ? 0 : it[s].before;
+  mb_len need = gap + it[s].height + keep_chain(it, s, n);
+  if (!pb->fresh && pb->top + need > r.area.y + r.area.h) {
+    new_body_page(pb);
+    r = body_region(pb);
+    gap = 0;
+  }
+  place_span(pb, &it[s], r.area, pb->top + gap);
+  pb->top += gap + it[s].height + it[s].after;
+  pb->fresh = false;
 }
 
 void mb_pages_flow_body(page_builder *pb, const flow *items) {
@@ -263,25 +298,27 @@ void mb_pages_flow_body(page_builder *pb, const flow *items) {
       continue;
     }
     size_t s = next_span(it, i, n);
+    bool full = false;
+    if (s > i && s < n && it[s].kind == FLOW_SPAN) {
+      size_t t = kept_tail(it, i, s);
+      /* The band will not fit below: what is kept with it goes to the next page too (unless
+       * that is all there is and the page is new: then nothing would move on). */
+      if (t < s && (t > i || !pb->fresh) && !span_fits_below(pb, it, i, s, n, r)) {
+        size_t j = t > i ? flow_columns(pb, it, i, t, n, r, &full) : t;
+        new_body_page(pb);
+        i = full ? j : t;
+        continue;
+      }
+    }
     if (s > i) {
-      bool full;
-      i = flow_columns(pb, it, i, s, r, &full);
+      i = flow_columns(pb, it, i, s, n, r, &full);
       if (full) {
         new_body_page(pb);
         continue;
       }
     }
     if (s < n && it[s].kind == FLOW_SPAN) {
-      mb_len gap = pb->fresh ? 0 : it[s].before;
-      mb_len need = gap + it[s].height + keep_chain(it, s, n);
-      if (!pb->fresh && pb->top + need > r.area.y + r.area.h) {
-        new_body_page(pb);
-        r = body_region(pb);
-        gap = 0;
-      }
-      place_span(pb, &it[s], r.area, pb->top + gap);
-      pb->top += gap + it[s].height + it[s].after;
-      pb->fresh = false;
+      place_span_item(pb, it, s, n);
       i = s + 1;
     }
   }
@@ -316,7 +353,8 @@ size_t mb_pages_flow_area(page_builder *pb, const flow *items, mb_rect area, int
       mb_len used;
       bool all = fits(it, i, s, ncols, bottom - top);
       mb_len h = all ? balance(it, i, s, ncols, bottom - top) : bottom - top;
-      size_t j = place_columns(pb, it, i, s, area, ncols, gutter, top, h, top == area.y, &used);
+      size_t j = place_columns(pb, it, i, s, area, ncols, gutter, top, h, top == area.y,
+                               all || s == n || it[s].kind == FLOW_BREAK, &used);
       top += used;
       if (j < s) return j;
       i = s;
