@@ -137,8 +137,8 @@ static void report_missing(const mb_para_in *in, missing *m, size_t n, mb_diags 
 /* Cluster starts, for every byte of the text: where its grapheme starts, and where its word
  * starts. Copy and search in PDF readers depend on them. A Devanagari mark drawn with an
  * offset (the matra of मै, the virama of ट्) leaves a gap that poppler and others read as a
- * space; so glyphs of Devanagari text are mapped to whole words (cairo then writes one
- * ActualText span per word) and other glyphs to whole graphemes. */
+ * space, and so does letter spacing; so glyphs of such text are mapped to whole words (cairo
+ * then writes one ActualText span per word) and other glyphs to whole graphemes. */
 typedef struct cluster_map {
   uint32_t *grapheme, *word;
 } cluster_map;
@@ -172,6 +172,14 @@ static cluster_map cluster_starts(PangoLayout *layout, const mb_text *t) {
   return m;
 }
 
+/* Devanagari, and letter-spaced text, map glyphs to whole words (see cluster_starts). */
+static bool whole_words(const PangoItem *item) {
+  if (item->analysis.script == PANGO_SCRIPT_DEVANAGARI) return true;
+  for (GSList *l = item->analysis.extra_attrs; l; l = l->next)
+    if (((PangoAttribute *)l->data)->klass->type == PANGO_ATTR_LETTER_SPACING) return true;
+  return false;
+}
+
 static mb_box glyph_run(pango_builder *pb, const mb_para_in *in, PangoGlyphItem *gi, mb_len x,
                         const cluster_map *clusters, mb_arena *arena, missing_vec *miss) {
   PangoItem *item = gi->item;
@@ -184,8 +192,7 @@ static mb_box glyph_run(pango_builder *pb, const mb_para_in *in, PangoGlyphItem 
   mb_glyph_run *run = &box.u.glyphs.run;
   mb_glyph *glyphs = mb_arena_calloc(arena, (size_t)gs->num_glyphs, sizeof(mb_glyph));
   mb_len w = 0;
-  const uint32_t *starts =
-      item->analysis.script == PANGO_SCRIPT_DEVANAGARI ? clusters->word : clusters->grapheme;
+  const uint32_t *starts = whole_words(item) ? clusters->word : clusters->grapheme;
   for (int i = 0; i < gs->num_glyphs; i++) {
     PangoGlyphInfo *g = &gs->glyphs[i];
     glyphs[i].id = g->glyph;
