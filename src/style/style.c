@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_LAYOUT_FILE = 1024 * 1024, MAX_STYLES = 256, MAX_COLORS = 256, MAX_ITEMS = 64 };
+enum {
+  MAX_LAYOUT_FILE = 1024 * 1024,
+  MAX_STYLES = 256,
+  MAX_COLORS = 256,
+  MAX_ITEMS = 64,
+  MAX_EXTENDS = 4
+};
 
-typedef struct named_color {
-  const char *name;
-  mb_color color;
-} named_color;
+typedef mb_named_color named_color;
 
 typedef struct raw_style {
   const char *name;
@@ -24,6 +27,8 @@ typedef struct raw_style {
 typedef struct parser {
   mb_yaml y;
   mb_layout *layout;
+  const mb_layout *base; /* resolved base layout, or NULL */
+  int depth;             /* how many layouts extend this one */
   mb_diags *diags;
   bool ok;
   MB_VEC(named_color) colors;
@@ -329,22 +334,37 @@ static void resolve_style(parser *p, raw_style *r) {
   yaml_node_t *at = NULL;
   const char *parent = parent_name(p, r, &at);
   mb_style s = default_style();
-  if (parent) {
+  const mb_style *inherited = p->base && !at ? mb_layout_find_style(p->base, r->name) : NULL;
+  if (inherited) {
+    s = *inherited; /* redefining a style of the base layout: start from it */
+  } else if (parent) {
     raw_style *pr = find_raw(p, parent);
+    const mb_style *bs = p->base ? mb_layout_find_style(p->base, parent) : NULL;
     if (pr) {
       resolve_style(p, pr);
       s = pr->style;
+    } else if (bs) {
+      s = *bs;
     } else if (at) {
       unknown_style(p, mb_yaml_pos(&p->y, at), parent, "'based-on'");
     }
   }
-  s.span = false;
-  s.keep_with_next = false;
   apply_style_keys(p, r->node, &s);
   s.name = r->name;
   s.pos = mb_yaml_pos(&p->y, r->node);
   r->style = s;
   r->state = 2;
+}
+
+/* The layout's styles: its own, then the base layout's that it did not redefine. */
+static void collect_styles(parser *p) {
+  mb_layout *l = p->layout;
+  size_t nbase = p->base ? p->base->nstyles : 0;
+  l->styles = mb_arena_calloc(arena(p), p->styles.len + nbase, sizeof(mb_style));
+  l->nstyles = 0;
+  for (size_t i = 0; i < p->styles.len; i++) l->styles[l->nstyles++] = p->styles.items[i].style;
+  for (size_t i = 0; i < nbase; i++)
+    if (!find_raw(p, p->base->styles[i].name)) l->styles[l->nstyles++] = p->base->styles[i];
 }
 
 static void parse_styles(parser *p, yaml_node_t *map) {
@@ -376,15 +396,12 @@ static void parse_styles(parser *p, yaml_node_t *map) {
     r->name = mb_arena_strdup(arena(p), name);
     r->node = v;
   }
-  if (!find_raw(p, "body")) {
+  if (!find_raw(p, "body") && !(p->base && mb_layout_find_style(p->base, "body"))) {
     mb_error(p->diags, mb_yaml_pos(&p->y, map), "'styles' must define 'body'");
     return fail(p);
   }
   for (size_t i = 0; i < p->styles.len; i++) resolve_style(p, &p->styles.items[i]);
-  mb_layout *l = p->layout;
-  l->nstyles = p->styles.len;
-  l->styles = mb_arena_calloc(arena(p), l->nstyles, sizeof(mb_style));
-  for (size_t i = 0; i < l->nstyles; i++) l->styles[i] = p->styles.items[i].style;
+  collect_styles(p);
 }
 
 /* A style name given in the layout must exist. */
@@ -393,7 +410,7 @@ static const char *style_ref(parser *p, yaml_node_t *map, const char *key, const
   if (!v) return fallback;
   const char *s = mb_yaml_str(&p->y, v, key);
   if (!s) return fail(p), fallback;
-  if (!find_raw(p, s)) {
+  if (!find_raw(p, s) && !(p->base && mb_layout_find_style(p->base, s))) {
     char context[80];
     snprintf(context, sizeof context, "'%s'", key);
     unknown_style(p, mb_yaml_pos(&p->y, v), s, context);
@@ -526,6 +543,7 @@ static void parse_fills(parser *p, yaml_node_t *seq, mb_template *t) {
   size_t n = mb_yaml_seq_len(seq);
   if (n > MAX_ITEMS) n = MAX_ITEMS;
   t->fills = mb_arena_calloc(arena(p), n, sizeof(mb_fill));
+  t->nfills = 0;
   for (size_t i = 0; i < n; i++) {
     yaml_node_t *item = mb_yaml_seq_item(&p->y, seq, i);
     if (!mb_yaml_check_map(&p->y, item, keys, "a background block")) {
@@ -555,6 +573,7 @@ static void parse_frames(parser *p, yaml_node_t *seq, mb_template *t) {
   size_t n = mb_yaml_seq_len(seq);
   if (n > MAX_ITEMS) n = MAX_ITEMS;
   t->frames = mb_arena_calloc(arena(p), n, sizeof(mb_frame_spec));
+  t->nframes = 0;
   for (size_t i = 0; i < n; i++) {
     yaml_node_t *item = mb_yaml_seq_item(&p->y, seq, i);
     if (!mb_yaml_check_map(&p->y, item, keys, "a frame")) {
@@ -700,19 +719,58 @@ static void set_defaults(mb_layout *l) {
   l->body.folio = l->body.running_head = true;
 }
 
-static void parse_root(parser *p, yaml_node_t *root) {
-  static const char *const keys[] = {"name",  "page",         "colors",   "styles", "templates",
-                                     "folio", "running-head", "callouts", "quotes", "lists",
-                                     NULL};
-  if (!mb_yaml_check_map(&p->y, root, keys, "the layout")) return fail(p);
+static mb_layout *load_layout(const char *path, int depth, mb_diags *diags, mb_pos from);
+
+/* extends: the base layout's values become this layout's starting point. */
+static bool parse_extends(parser *p, yaml_node_t *root) {
+  yaml_node_t *v = mb_yaml_get(&p->y, root, "extends");
+  if (!v) return true;
+  const char *name = mb_yaml_str(&p->y, v, "extends");
+  if (!name) return fail(p), false;
+  mb_pos pos = mb_yaml_pos(&p->y, v);
+  if (p->depth >= MAX_EXTENDS) {
+    mb_error(p->diags, pos, "layouts extend each other more than %d deep (a cycle?)", MAX_EXTENDS);
+    return fail(p), false;
+  }
+  char *dir = mb_path_dir(p->layout->path), *file;
+  if (strchr(name, '/') || mb_path_has_suffix(name, ".yaml")) {
+    file = name[0] == '/' ? mb_xstrdup(name) : mb_path_join(dir, name);
+  } else {
+    char base[300];
+    snprintf(base, sizeof base, "%.200s.yaml", name);
+    file = mb_path_join(dir, base);
+  }
+  free(dir);
+  mb_layout *base = load_layout(file, p->depth + 1, p->diags, pos);
+  free(file);
+  if (!base) return fail(p), false;
   mb_layout *l = p->layout;
-  l->name = get_str(p, root, "name");
+  mb_arena *a = l->arena;
+  const char *path = l->path;
+  *l = *base;
+  l->arena = a;
+  l->path = path;
+  l->base = base;
+  p->base = base;
+  for (size_t i = 0; i < base->ncolors; i++) mb_vec_push(&p->colors, base->colors[i]);
+  return true;
+}
+
+static void parse_root(parser *p, yaml_node_t *root) {
+  static const char *const keys[] = {"name",     "extends",   "page",  "colors",
+                                     "styles",   "templates", "folio", "running-head",
+                                     "callouts", "quotes",    "lists", NULL};
+  if (!mb_yaml_check_map(&p->y, root, keys, "the layout")) return fail(p);
+  if (!parse_extends(p, root)) return;
+  mb_layout *l = p->layout;
+  const char *name = get_str(p, root, "name");
+  if (name) l->name = name;
   yaml_node_t *v;
   if ((v = mb_yaml_get(&p->y, root, "colors"))) parse_colors(p, v);
   if ((v = mb_yaml_get(&p->y, root, "page"))) parse_page(p, v);
-  if ((v = mb_yaml_get(&p->y, root, "styles")))
+  if ((v = mb_yaml_get(&p->y, root, "styles"))) {
     parse_styles(p, v);
-  else {
+  } else if (!p->base) {
     mb_error(p->diags, mb_yaml_pos(&p->y, root), "the layout has no 'styles'");
     return fail(p);
   }
@@ -724,9 +782,17 @@ static void parse_root(parser *p, yaml_node_t *root) {
   if ((v = mb_yaml_get(&p->y, root, "lists"))) parse_lists(p, v);
 }
 
-mb_layout *mb_layout_parse(const char *path, const char *buf, size_t len, mb_diags *diags) {
+static void keep_colors(parser *p) {
+  mb_layout *l = p->layout;
+  l->ncolors = p->colors.len;
+  l->colors = mb_arena_memdup(arena(p), p->colors.items, p->colors.len * sizeof(named_color));
+}
+
+static mb_layout *parse_layout(const char *path, const char *buf, size_t len, int depth,
+                               mb_diags *diags) {
   parser p;
   memset(&p, 0, sizeof p);
+  p.depth = depth;
   p.diags = diags;
   p.ok = true;
   p.layout = mb_xcalloc(1, sizeof(mb_layout));
@@ -752,6 +818,7 @@ mb_layout *mb_layout_parse(const char *path, const char *buf, size_t len, mb_dia
   } else {
     p.ok = false;
   }
+  keep_colors(&p);
   free(p.colors.items);
   free(p.styles.items);
   if (!p.ok) {
@@ -761,17 +828,26 @@ mb_layout *mb_layout_parse(const char *path, const char *buf, size_t len, mb_dia
   return p.layout;
 }
 
-mb_layout *mb_layout_load(const char *path, mb_diags *diags) {
+mb_layout *mb_layout_parse(const char *path, const char *buf, size_t len, mb_diags *diags) {
+  return parse_layout(path, buf, len, 0, diags);
+}
+
+static mb_layout *load_layout(const char *path, int depth, mb_diags *diags, mb_pos from) {
   size_t len;
-  char *buf = mb_read_file(path, MAX_LAYOUT_FILE, &len, diags, mb_pos_file(NULL));
+  char *buf = mb_read_file(path, MAX_LAYOUT_FILE, &len, diags, from);
   if (!buf) return NULL;
-  mb_layout *l = mb_layout_parse(path, buf, len, diags);
+  mb_layout *l = parse_layout(path, buf, len, depth, diags);
   free(buf);
   return l;
 }
 
+mb_layout *mb_layout_load(const char *path, mb_diags *diags) {
+  return load_layout(path, 0, diags, mb_pos_file(NULL));
+}
+
 void mb_layout_free(mb_layout *layout) {
   if (!layout) return;
+  mb_layout_free(layout->base);
   mb_arena_free(layout->arena);
   free(layout);
 }

@@ -104,9 +104,17 @@ typedef struct mb_list_spec {
   const char *bullet;
 } mb_list_spec;
 
+typedef struct mb_named_color {
+  const char *name;
+  mb_color color;
+} mb_named_color;
+
 typedef struct mb_layout {
   mb_arena *arena;
   const char *path, *name;
+  struct mb_layout *base; /* the layout this one extends (owned), or NULL */
+  mb_named_color *colors;
+  size_t ncolors;
   mb_len page_w, page_h, bleed;
   mb_len margin_top, margin_bottom, margin_inner, margin_outer;
   int columns;
@@ -122,7 +130,9 @@ typedef struct mb_layout {
   mb_list_spec lists;
 } mb_layout;
 
-/* Loads a layout from a file. NULL on error (diagnostics in diags). */
+/* Loads a layout from a file. NULL on error (diagnostics in diags). A layout may start from
+ * another with `extends: NAME` (NAME.yaml beside it, or a path relative to it): it inherits
+ * everything, and what it sets replaces the base's (styles key by key, templates whole). */
 mb_layout *mb_layout_load(const char *path, mb_diags *diags);
 /* Parses a layout from a buffer; path names it in diagnostics. */
 mb_layout *mb_layout_parse(const char *path, const char *buf, size_t len, mb_diags *diags);
