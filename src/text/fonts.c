@@ -1,8 +1,10 @@
 #include "fonts_cairo.h"
 
+#include "util/file.h"
 #include "util/mem.h"
 #include "util/text.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
@@ -99,10 +101,36 @@ static void setup_context(mb_fonts *fonts) {
   pango_context_set_round_glyph_positions(fonts->context, FALSE);
 }
 
+static bool is_font_file(const char *name) {
+  static const char *const exts[] = {".ttf", ".otf", ".ttc", ".TTF", ".OTF", NULL};
+  size_t n = strlen(name);
+  for (int i = 0; exts[i]; i++)
+    if (n > 4 && strcmp(name + n - 4, exts[i]) == 0) return true;
+  return false;
+}
+
+/* Without a cache folder fontconfig cannot keep a cache (and says so); add file by file. */
+static bool add_files(FcConfig *config, const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return false;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.' || !is_font_file(e->d_name)) continue;
+    char *path = mb_path_join(dir, e->d_name);
+    FcConfigAppFontAddFile(config, (const FcChar8 *)path);
+    free(path);
+  }
+  closedir(d);
+  return true;
+}
+
 mb_fonts *mb_fonts_new(const char *dir, const char *cache_dir, mb_diags *diags) {
   mb_fonts *fonts = mb_xcalloc(1, sizeof(mb_fonts));
   fonts->config = private_config(cache_dir);
-  if (!fonts->config || !FcConfigAppFontAddDir(fonts->config, (const FcChar8 *)dir)) {
+  bool loaded =
+      fonts->config && (cache_dir ? FcConfigAppFontAddDir(fonts->config, (const FcChar8 *)dir)
+                                  : add_files(fonts->config, dir));
+  if (!loaded) {
     mb_io_error(diags, mb_pos_file(dir), "cannot read the font folder");
     mb_fonts_free(fonts);
     return NULL;
