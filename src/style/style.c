@@ -79,14 +79,16 @@ static bool get_size(parser *p, yaml_node_t *map, const char *key, mb_len ref, b
   return true;
 }
 
+/* #rgb, #rgba, #rrggbb or #rrggbbaa. */
 static bool parse_hex(const char *s, mb_color *out) {
   size_t n = strlen(s);
-  if (s[0] != '#' || (n != 7 && n != 9 && n != 4)) return false;
+  if (s[0] != '#' || (n != 7 && n != 9 && n != 4 && n != 5)) return false;
   if (strspn(s + 1, "0123456789abcdefABCDEF") != n - 1) return false;
-  if (n == 4) {
+  if (n <= 5) {
     unsigned long v = strtoul(s + 1, NULL, 16);
-    unsigned r = (v >> 8) & 15, g = (v >> 4) & 15, b = v & 15;
-    *out = (mb_color)((r * 17u) << 24 | (g * 17u) << 16 | (b * 17u) << 8 | 0xFFu);
+    if (n == 4) v = v << 4 | 0xF;
+    unsigned r = (v >> 12) & 15, g = (v >> 8) & 15, b = (v >> 4) & 15, a = v & 15;
+    *out = (mb_color)((r * 17u) << 24 | (g * 17u) << 16 | (b * 17u) << 8 | a * 17u);
     return true;
   }
   unsigned long v = strtoul(s + 1, NULL, 16);
@@ -106,19 +108,19 @@ static bool get_color(parser *p, yaml_node_t *map, const char *key, mb_color *ou
   if (parse_hex(s, out)) return true;
   const char *names[MAX_COLORS + 1];
   size_t n = 0;
-  for (size_t i = 0; i < p->colors.len; i++) {
+  for (size_t i = p->colors.len; i-- > 0;) { /* a layout's own colours win over its base's */
     if (strcmp(p->colors.items[i].name, s) == 0) {
       *out = p->colors.items[i].color;
       return true;
     }
-    names[n++] = p->colors.items[i].name;
+    if (n < MAX_COLORS) names[n++] = p->colors.items[i].name;
   }
   names[n] = NULL;
   char q[100];
   const char *hint = mb_suggest(s, names);
   mb_error(p->diags, mb_yaml_pos(&p->y, v),
-           "'%s' must be a colour (#rrggbb or a name from 'colors'), not %s%s%s%s", key,
-           mb_quote(q, sizeof q, s, strlen(s), 30), hint ? "; did you mean '" : "",
+           "'%s' must be a colour (#rrggbb, #rgb, #rrggbbaa or a name from 'colors'), not %s%s%s%s",
+           key, mb_quote(q, sizeof q, s, strlen(s), 30), hint ? "; did you mean '" : "",
            hint ? hint : "", hint ? "'?" : "");
   return fail(p), false;
 }
@@ -181,7 +183,8 @@ static void parse_colors(parser *p, yaml_node_t *map) {
     named_color c = {mb_arena_strdup(arena(p), name), 0};
     if (!parse_hex(value, &c.color)) {
       char q[100];
-      mb_error(p->diags, mb_yaml_pos(&p->y, v), "colour '%s' must be #rrggbb, not %s", name,
+      mb_error(p->diags, mb_yaml_pos(&p->y, v),
+               "colour '%s' must be #rrggbb (or #rgb, #rrggbbaa), not %s", name,
                mb_quote(q, sizeof q, value, strlen(value), 30));
       fail(p);
       continue;
@@ -302,7 +305,10 @@ static const char *parent_name(parser *p, raw_style *r, yaml_node_t **at) {
     return s;
   }
   const char *atsign = strchr(r->name, '@');
-  if (atsign) return mb_arena_strndup(arena(p), r->name, (size_t)(atsign - r->name));
+  if (atsign) {
+    const char *role = mb_arena_strndup(arena(p), r->name, (size_t)(atsign - r->name));
+    if (find_raw(p, role) || (p->base && mb_layout_find_style(p->base, role))) return role;
+  }
   return strcmp(r->name, "body") == 0 ? NULL : "body";
 }
 
@@ -424,7 +430,8 @@ static const char *style_ref(parser *p, yaml_node_t *map, const char *key, const
 static bool parse_size(parser *p, yaml_node_t *map) {
   mb_layout *l = p->layout;
   yaml_node_t *v = mb_yaml_get(&p->y, map, "size");
-  const char *s = v ? mb_yaml_str(&p->y, v, "page size") : "A4";
+  if (!v) return true; /* A4 by default, or the base layout's */
+  const char *s = mb_yaml_str(&p->y, v, "page size");
   if (!s) return fail(p), false;
   if (mb_str_eq_nocase(s, "A4")) {
     l->page_w = MB_MM(210), l->page_h = MB_MM(297);
@@ -541,7 +548,10 @@ static void parse_fills(parser *p, yaml_node_t *seq, mb_template *t) {
   static const char *const keys[] = {"x", "y", "w", "h", "right", "bottom", "color", NULL};
   if (!mb_yaml_expect_seq(&p->y, seq, "'background'")) return fail(p);
   size_t n = mb_yaml_seq_len(seq);
-  if (n > MAX_ITEMS) n = MAX_ITEMS;
+  if (n > MAX_ITEMS) {
+    mb_error(p->diags, mb_yaml_pos(&p->y, seq), "more than %d background blocks", MAX_ITEMS);
+    return fail(p);
+  }
   t->fills = mb_arena_calloc(arena(p), n, sizeof(mb_fill));
   t->nfills = 0;
   for (size_t i = 0; i < n; i++) {
@@ -571,7 +581,10 @@ static void parse_frames(parser *p, yaml_node_t *seq, mb_template *t) {
   static const char *const valigns[] = {"top", "center", "bottom", NULL};
   if (!mb_yaml_expect_seq(&p->y, seq, "'frames'")) return fail(p);
   size_t n = mb_yaml_seq_len(seq);
-  if (n > MAX_ITEMS) n = MAX_ITEMS;
+  if (n > MAX_ITEMS) {
+    mb_error(p->diags, mb_yaml_pos(&p->y, seq), "more than %d frames", MAX_ITEMS);
+    return fail(p);
+  }
   t->frames = mb_arena_calloc(arena(p), n, sizeof(mb_frame_spec));
   t->nframes = 0;
   for (size_t i = 0; i < n; i++) {
@@ -600,15 +613,28 @@ static void parse_frames(parser *p, yaml_node_t *seq, mb_template *t) {
   }
 }
 
+/* A fixed page's text flows into one frame; body pages flow into the page's columns. */
+static void check_flow_frames(parser *p, const mb_template *t) {
+  int flows = 0;
+  for (size_t i = 0; i < t->nframes; i++) {
+    if (t->frames[i].content != MB_FRAME_FLOW || ++flows < 2) continue;
+    mb_error(p->diags, t->frames[i].pos, "a template has at most one frame with 'content: flow'");
+    fail(p);
+  }
+}
+
 static void parse_template(parser *p, yaml_node_t *map, mb_template *t, const char *name) {
   static const char *const keys[] = {"background", "frames", "folio", "running-head", NULL};
+  static const char *const body_keys[] = {"background", "folio", "running-head", NULL};
+  bool body = strcmp(name, "body") == 0;
   char context[64];
   snprintf(context, sizeof context, "template '%s'", name);
-  if (!mb_yaml_check_map(&p->y, map, keys, context)) return fail(p);
+  if (!mb_yaml_check_map(&p->y, map, body ? body_keys : keys, context)) return fail(p);
   t->defined = true;
   yaml_node_t *v;
   if ((v = mb_yaml_get(&p->y, map, "background"))) parse_fills(p, v, t);
   if ((v = mb_yaml_get(&p->y, map, "frames"))) parse_frames(p, v, t);
+  check_flow_frames(p, t);
   get_bool(p, map, "folio", &t->folio);
   get_bool(p, map, "running-head", &t->running_head);
 }
@@ -712,7 +738,7 @@ static void set_defaults(mb_layout *l) {
   l->folio = (mb_folio_spec){"folio", MB_MM(10), MB_SIDE_OUTER};
   l->running_head = (mb_head_spec){"running-head", MB_MM(12), MB_SIDE_OUTER, 0, MB_PT(0.5)};
   l->callouts = (mb_callout_spec){MB_CALLOUT_GRID, 2,           MB_MM(4), MB_MM(3), MB_PT(8),
-                                  MB_PT(8),        0,           0,        0,        "stat-value",
+                                  MB_PT(8),        MB_PT(1),    0,        0,        "stat-value",
                                   "stat-label",    "stat-note", 3};
   l->quotes = (mb_quote_spec){0x000000FF, MB_PT(2), MB_MM(4)};
   l->lists = (mb_list_spec){MB_MM(5), "\xE2\x80\xA2"};
@@ -733,7 +759,7 @@ static bool parse_extends(parser *p, yaml_node_t *root) {
     return fail(p), false;
   }
   char *dir = mb_path_dir(p->layout->path), *file;
-  if (strchr(name, '/') || mb_path_has_suffix(name, ".yaml")) {
+  if (strchr(name, '/') || mb_path_has_suffix(name, ".yaml") || mb_path_has_suffix(name, ".yml")) {
     file = name[0] == '/' ? mb_xstrdup(name) : mb_path_join(dir, name);
   } else {
     char base[300];
@@ -806,7 +832,7 @@ static mb_layout *parse_layout(const char *path, const char *buf, size_t len, in
     mb_error(diags, ((mb_pos){path, line, col}), "invalid UTF-8 (byte 0x%02X at offset %zu)",
              (unsigned char)buf[bad], bad);
     p.ok = false;
-  } else if (mb_yaml_load(&p.y, p.layout->path, buf, len, 0, 0, diags)) {
+  } else if (mb_yaml_load(&p.y, p.layout->path, buf, len, 0, 0, diags)) { /* skips a BOM */
     yaml_node_t *root = mb_yaml_root(&p.y);
     if (root)
       parse_root(&p, root);
@@ -859,15 +885,10 @@ const mb_style *mb_layout_find_style(const mb_layout *layout, const char *name) 
 }
 
 static const char *fallback_role(const char *name) {
-  static const char *const pairs[][2] = {{"h6", "h5"},
-                                         {"h5", "h4"},
-                                         {"h4", "h3"},
-                                         {"h3", "h2"},
-                                         {"h2", "h1"},
-                                         {"stat-note", "stat-label"},
-                                         {"cover-subtitle", "cover-title"},
-                                         {"list", "body"},
-                                         {NULL, NULL}};
+  static const char *const pairs[][2] = {{"h6", "h5"},     {"h5", "h4"},
+                                         {"h4", "h3"},     {"h3", "h2"},
+                                         {"h2", "h1"},     {"stat-note", "stat-label"},
+                                         {"list", "body"}, {NULL, NULL}};
   for (int i = 0; pairs[i][0]; i++)
     if (strcmp(pairs[i][0], name) == 0) return pairs[i][1];
   return strcmp(name, "body") == 0 ? NULL : "body";

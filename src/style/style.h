@@ -132,7 +132,8 @@ typedef struct mb_layout {
 
 /* Loads a layout from a file. NULL on error (diagnostics in diags). A layout may start from
  * another with `extends: NAME` (NAME.yaml beside it, or a path relative to it): it inherits
- * everything, and what it sets replaces the base's (styles key by key, templates whole). */
+ * everything, and what it sets replaces the base's, key by key (a template's background or
+ * frames list replaces the base's list). */
 mb_layout *mb_layout_load(const char *path, mb_diags *diags);
 /* Parses a layout from a buffer; path names it in diagnostics. */
 mb_layout *mb_layout_parse(const char *path, const char *buf, size_t len, mb_diags *diags);

@@ -9,7 +9,7 @@ mb_unit_kind mb_parse_length(const char *s, bool allow_percent, double *value, c
   errno = 0;
   double v = strtod(s, &end);
   if (end == s || errno || !isfinite(v)) {
-    *why = "a length is a number with a unit (mm, cm, in, pt)";
+    *why = "a length is a number with a unit (mm, cm, in, pt, pc)";
     return MB_UNIT_BAD;
   }
   while (*end == ' ') end++;
@@ -31,7 +31,7 @@ mb_unit_kind mb_parse_length(const char *s, bool allow_percent, double *value, c
   }
   if (!*end) {
     if (v != 0) {
-      *why = "missing unit (mm, cm, in or pt)";
+      *why = "missing unit (mm, cm, in, pt or pc)";
       return MB_UNIT_BAD;
     }
     *value = 0;
@@ -48,6 +48,6 @@ mb_unit_kind mb_parse_length(const char *s, bool allow_percent, double *value, c
       return MB_UNIT_ABS;
     }
   }
-  *why = "unknown unit (use mm, cm, in or pt)";
+  *why = "unknown unit (use mm, cm, in, pt or pc)";
   return MB_UNIT_BAD;
 }
