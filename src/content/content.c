@@ -79,13 +79,20 @@ static void append(textbuf *tb, const char *s, size_t len, unsigned flags, const
   append_text(tb, s, len, flags, href, false);
 }
 
+/* HTML comments are the writer's notes: they are not printed. */
+static bool is_comment(const char *s) {
+  while (*s == ' ' || *s == '\t' || *s == '\n') s++;
+  return strncmp(s, "<!--", 4) == 0;
+}
+
 static void gather(parser *p, textbuf *tb, cmark_node *parent, unsigned flags, const char *href) {
   for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
     const char *lit = cmark_node_get_literal(n);
     switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_HTML_INLINE: /* raw HTML is text like any other, comments aside */
     case CMARK_NODE_TEXT:
-    case CMARK_NODE_HTML_INLINE:
     case CMARK_NODE_CODE:
+      if (cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE && is_comment(lit)) break;
       if (cmark_node_get_start_line(n) > 0) {
         mb_srcmark m = {(uint32_t)tb->s.len, node_pos(p, n)};
         mb_vec_push(&tb->marks, m);
@@ -325,6 +332,7 @@ static bool convert_block(parser *p, cmark_node *n, mb_block *b) {
     return true;
   }
   case CMARK_NODE_HTML_BLOCK:
+    if (is_comment(cmark_node_get_literal(n))) return false;
     b->kind = MB_BLOCK_PARA;
     b->u.text = literal_text(p, n, 0);
     return true;
@@ -529,6 +537,10 @@ bool mb_content_parse(mb_doc *doc, const char *path, const char *buf, size_t len
   free(dir);
   p.diags = diags;
   if (!check_bytes(&p, buf, len)) return false;
+  if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { /* a byte order mark */
+    buf += 3;
+    len -= 3;
+  }
 
   mb_section sec;
   memset(&sec, 0, sizeof sec);
