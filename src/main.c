@@ -202,17 +202,26 @@ static void check_families(const mb_layout *layout, mb_fonts *fonts, mb_diags *d
 
 /* ---- output ---- */
 
-static void iso_date(char *buf, size_t size) {
+/* The PDF's creation date: SOURCE_DATE_EPOCH, else the front matter's date (YYYY-MM-DD),
+ * else none (cairo then writes the time of the run). */
+static void iso_date(const mb_meta *meta, char *buf, size_t size) {
   buf[0] = '\0';
   const char *epoch = getenv("SOURCE_DATE_EPOCH");
-  if (!epoch || !*epoch) return;
-  char *end;
-  long long v = strtoll(epoch, &end, 10);
-  if (*end || v < 0) return;
-  time_t t = (time_t)v;
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (epoch && *epoch) {
+    char *end;
+    long long v = strtoll(epoch, &end, 10);
+    if (*end || v < 0) return;
+    time_t t = (time_t)v;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return;
+  }
+  int y, m, d;
+  char extra;
+  if (meta->date && sscanf(meta->date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && y >= 1900 &&
+      m >= 1 && m <= 12 && d >= 1 && d <= 31)
+    snprintf(buf, size, "%04d-%02d-%02dT00:00:00Z", y, m, d);
 }
 
 static char *join_keywords(const mb_meta *m) {
@@ -231,8 +240,8 @@ static bool write_pdf(const mb_book *book, mb_fonts *fonts, const char *path, mb
   mb_outfile out;
   if (!mb_outfile_open(&out, path, diags)) return false;
   char date[32];
-  iso_date(date, sizeof date);
   const mb_meta *m = &book->doc->meta;
+  iso_date(m, date, sizeof date);
   char *keywords = join_keywords(m);
   mb_pdf_info info = {
       m->title, m->author, m->subject, keywords, "mkbrochure " MB_VERSION, date[0] ? date : NULL};

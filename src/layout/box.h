@@ -90,6 +90,7 @@ typedef struct mb_page {
   bool blank; /* padding page */
   mb_len width, height, bleed;
   const char *section; /* the section's running head text, or NULL */
+  const char *lang;    /* the section's language, or NULL */
   mb_box *boxes;
   size_t nboxes;
   mb_page_frame *frames;

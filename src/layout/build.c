@@ -48,6 +48,7 @@ bool mb_flow_para(lctx *c, const mb_text *text, const mb_style *style, mb_len wi
   in.width = width > MB_PT(1) ? width : MB_PT(1);
   in.first_indent = style->first_indent;
   in.link_color = link ? link->color : style->color;
+  in.code_font = mb_layout_style(c->spec, "code", c->lang)->font;
   in.pos = pos;
   in.block = block;
   return c->builder->build(c->builder, &in, c->arena, lines, nlines, c->diags);
@@ -228,22 +229,39 @@ static bool is_source_line(const mb_text *t) {
          strncmp(t->str, "--", 2) == 0;
 }
 
+/* The text of a block inside a pull quote: paragraphs, and headings and code set as them. */
+static const mb_text *quote_text(const mb_block *b) {
+  switch (b->kind) {
+  case MB_BLOCK_PARA:
+  case MB_BLOCK_CODE:
+    return &b->u.text;
+  case MB_BLOCK_HEADING:
+    return &b->u.heading.text;
+  default:
+    return NULL;
+  }
+}
+
 static void build_quote(builder *b, const mb_block *blk) {
   const mb_quote_spec *q = &b->c->spec->quotes;
   box_vec boxes = {0};
   mb_len y = 0, before = 0, after = 0;
   for (size_t i = 0; i < blk->u.quote.len; i++) {
     const mb_block *child = &blk->u.quote.items[i];
-    if (child->kind != MB_BLOCK_PARA) continue;
-    const char *role = is_source_line(&child->u.text) ? "quote-source" : "quote";
-    const mb_style *s = mb_flow_style(b->c, role, &child->u.text);
+    const mb_text *text = quote_text(child);
+    if (!text) {
+      mb_warning(b->c->diags, child->pos,
+                 "a pull quote holds paragraphs only: this part of it is not printed");
+      continue;
+    }
+    const char *role = is_source_line(text) ? "quote-source" : "quote";
+    const mb_style *s = mb_flow_style(b->c, role, text);
     mb_line *lines;
     size_t n;
-    if (!mb_flow_para(b->c, &child->u.text, s, b->col_w - q->indent, child->id, child->pos, &lines,
-                      &n))
+    if (!mb_flow_para(b->c, text, s, b->col_w - q->indent, child->id, child->pos, &lines, &n))
       continue;
     if (y > 0) y += s->space_before;
-    if (i == 0) before = s->space_before;
+    if (!boxes.len) before = s->space_before;
     y = stack_lines(b->c, lines, n, q->indent, y, &boxes);
     after = s->space_after;
   }
@@ -386,7 +404,8 @@ static void build_image(builder *b, const mb_block *blk) {
   double iw = blk->u.image.width, ih = blk->u.image.height;
   if (iw <= 0 || ih <= 0) return; /* not loaded: diagnosed when probing */
   lctx *c = b->c;
-  mb_len w = b->col_w;
+  mb_len w = b->col_w, natural = mb_len_from_pt(iw);
+  if (natural < w) w = natural; /* never enlarged */
   mb_len max_h = (c->spec->page_h - c->spec->margin_top - c->spec->margin_bottom) * 6 / 10;
   mb_len h = (mb_len)((double)w * ih / iw);
   if (h > max_h) {

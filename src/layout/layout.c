@@ -76,8 +76,12 @@ static void fill_frame(lctx *c, page_builder *pb, const mb_section *sec, const m
   }
   size_t placed = mb_pages_flow_area(pb, &items, f->rect, f->columns, f->gutter, f->valign);
   if (placed < items.len) {
-    const flow_item *first = &items.items[placed];
-    mb_pos at = f->content == MB_FRAME_FLOW && first->pos.file ? first->pos : pos;
+    mb_pos at = pos;
+    for (size_t i = placed; i < items.len && f->content == MB_FRAME_FLOW; i++)
+      if (items.items[i].pos.file) {
+        at = items.items[i].pos;
+        break;
+      }
     mb_warning(c->diags, at.file ? at : mb_pos_file(sec->path),
                "content does not fit the %s frame of the %s page: %.0f pt more than its %.0f pt",
                frame_names[f->content], sec->meta.template_name ? sec->meta.template_name : "body",
@@ -91,7 +95,15 @@ static void layout_fixed(lctx *c, page_builder *pb, const mb_section *sec) {
   const mb_template *t = template_of(l, sec->template_kind);
   mb_pages_start(pb, sec->template_kind, NULL);
   if (t->nframes) {
-    for (size_t i = 0; i < t->nframes; i++) fill_frame(c, pb, sec, &t->frames[i]);
+    bool flowed = false;
+    for (size_t i = 0; i < t->nframes; i++) {
+      fill_frame(c, pb, sec, &t->frames[i]);
+      flowed |= t->frames[i].content == MB_FRAME_FLOW;
+    }
+    if (!flowed && sec->blocks.len)
+      mb_warning(c->diags, sec->blocks.items[0].pos,
+                 "the %s template has no flow frame: this text is not printed",
+                 sec->meta.template_name ? sec->meta.template_name : "page");
     return;
   }
   mb_frame_spec f;
@@ -170,6 +182,7 @@ static void add_furniture(lctx *c, page_builder *pb) {
     const mb_page *page = mb_pages_get(pb, i);
     const mb_template *t = template_of(l, page->template_kind);
     if (page->blank) continue;
+    c->lang = page->lang; /* folios and heads in the language of their page's section */
     if (t->folio) {
       char num[16];
       snprintf(num, sizeof num, "%d", page->number);

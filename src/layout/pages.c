@@ -65,6 +65,7 @@ int mb_pages_start(page_builder *pb, mb_template_kind kind, const char *section_
   d->page.height = l->page_h;
   d->page.bleed = l->bleed;
   d->page.section = section_head;
+  d->page.lang = pb->c->lang;
   pb->top = mb_layout_body_area(l, d->page.number).y;
   pb->fresh = true;
   add_fills(pb, d);
@@ -384,6 +385,7 @@ void mb_pages_pad(page_builder *pb, int multiple, bool keep_last) {
     blank.page.template_kind = MB_TEMPLATE_BODY;
     blank.page.blank = true;
     blank.page.section = NULL;
+    blank.page.lang = NULL;
     mb_vec_push(&pb->pages, blank);
     if (keep_last) {
       size_t n = pb->pages.len;

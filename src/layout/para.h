@@ -16,7 +16,8 @@ typedef struct mb_para_in {
   mb_len width;     /* the measure */
   mb_len first_indent;
   mb_color link_color;
-  mb_pos pos; /* the block, for diagnostics */
+  const char *code_font; /* family list for `code` spans */
+  mb_pos pos;            /* the block, for diagnostics */
   int block;
 } mb_para_in;
 

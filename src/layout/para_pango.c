@@ -42,7 +42,8 @@ static void add_span_attrs(PangoAttrList *list, const mb_para_in *in) {
                pango_attr_style_new(in->style->italic ? PANGO_STYLE_NORMAL : PANGO_STYLE_ITALIC),
                s->start, s->end);
     if (s->flags & MB_SPAN_CODE)
-      add_attr(list, pango_attr_family_new("Noto Sans, Noto Sans Devanagari"), s->start, s->end);
+      add_attr(list, pango_attr_family_new(in->code_font ? in->code_font : in->style->font),
+               s->start, s->end);
     if (s->flags & MB_SPAN_LINK) {
       mb_color c = in->link_color;
       add_attr(list,
