@@ -285,11 +285,7 @@ static int exit_status(const mb_diags *diags) {
 
 static int finish(mb_diags *diags, const options *o) {
   if (o->strict) mb_diags_promote_warnings(diags);
-  for (size_t i = 0; i < mb_diags_count(diags); i++) {
-    const mb_diag *d = mb_diags_at(diags, i);
-    if (o->quiet && d->severity != MB_ERROR) continue;
-    mb_diag_print(d, stderr);
-  }
+  mb_diags_print_some(diags, stderr, o->quiet);
   return exit_status(diags);
 }
 

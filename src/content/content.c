@@ -60,10 +60,26 @@ static mb_pos node_pos(const parser *p, cmark_node *n) {
 static void append_text(textbuf *tb, const char *s, size_t len, unsigned flags, const char *href,
                         bool collapse) {
   uint32_t start = (uint32_t)tb->s.len;
+  /* This text's own mark (pushed just before), so columns stay true after collapsing. */
+  const mb_srcmark *mark = tb->marks.len && tb->marks.items[tb->marks.len - 1].offset == start
+                               ? &tb->marks.items[tb->marks.len - 1]
+                               : NULL;
+  mb_pos base = mark ? mark->pos : (mb_pos){0};
+  int chars = 0;
+  bool skipped = false;
   for (size_t i = 0; i < len; i++) {
     bool after_space = tb->s.len && tb->s.items[tb->s.len - 1] == ' ';
-    if (collapse && s[i] == ' ' && after_space) continue;
-    mb_vec_push(&tb->s, s[i]);
+    if (collapse && s[i] == ' ' && after_space) {
+      skipped = true;
+    } else {
+      if (skipped && base.file) {
+        mb_srcmark m = {(uint32_t)tb->s.len, {base.file, base.line, base.col + chars}};
+        mb_vec_push(&tb->marks, m);
+      }
+      skipped = false;
+      mb_vec_push(&tb->s, s[i]);
+    }
+    chars += ((unsigned char)s[i] & 0xC0) != 0x80;
   }
   if (!flags || len == 0) return;
   mb_span *last = tb->spans.len ? &tb->spans.items[tb->spans.len - 1] : NULL;
@@ -317,12 +333,12 @@ static bool convert_list(parser *p, cmark_node *n, mb_block *b) {
 }
 
 /* A fenced code block's text starts on the line after its fence. */
-static bool is_fenced(const parser *p, cmark_node *n) {
-  int line = cmark_node_get_start_line(n);
-  if (line < 1 || (size_t)line > p->lines.len) return false;
-  const char *s = p->src + p->lines.items[line - 1];
-  while (*s == ' ') s++;
-  return strncmp(s, "```", 3) == 0 || strncmp(s, "~~~", 3) == 0;
+static bool is_fenced(cmark_node *n) {
+  /* An indented block's text fills every line of the block; a fenced one's does not. */
+  const char *lit = cmark_node_get_literal(n);
+  int lines = 0;
+  for (const char *c = lit ? lit : ""; *c; c++) lines += *c == '\n';
+  return lines < cmark_node_get_end_line(n) - cmark_node_get_start_line(n) + 1;
 }
 
 static bool convert_block(parser *p, cmark_node *n, mb_block *b) {
@@ -355,7 +371,7 @@ static bool convert_block(parser *p, cmark_node *n, mb_block *b) {
       return parse_stats(p, n, b);
     }
     b->kind = MB_BLOCK_CODE;
-    b->u.text = literal_text(p, n, is_fenced(p, n) ? 1 : 0);
+    b->u.text = literal_text(p, n, is_fenced(n) ? 1 : 0);
     return true;
   }
   case CMARK_NODE_HTML_BLOCK:
@@ -506,6 +522,7 @@ static bool parse_front_matter(parser *p, const char *buf, size_t start, size_t 
   mb_line_col(buf, start, &line, &col);
   if (!mb_yaml_load(&y, p->path, buf + start, end - start, line - 1, 0, p->diags)) return false;
   yaml_node_t *root = mb_yaml_root(&y);
+  size_t errors = mb_diags_errors(p->diags);
   bool ok = true;
   static const char *const keys[] = {"title",    "subtitle", "lang",     "author",       "subject",
                                      "keywords", "date",     "template", "running-head", NULL};
@@ -533,14 +550,15 @@ static bool parse_front_matter(parser *p, const char *buf, size_t start, size_t 
     ok = false;
   }
   mb_yaml_done(&y);
-  return ok;
+  return ok && mb_diags_errors(p->diags) == errors; /* a value of the wrong type, say */
 }
 
 /* ---- files ---- */
 
 static bool check_bytes(parser *p, const char *buf, size_t len) {
   size_t bad = mb_utf8_check(buf, len);
-  size_t nul = strlen(buf);
+  const char *zero = memchr(buf, '\0', len);
+  size_t nul = zero ? (size_t)(zero - buf) : len;
   if (nul < len && nul < bad) bad = nul;
   if (bad == len) return true;
   int line, col;

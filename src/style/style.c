@@ -385,10 +385,8 @@ static void parse_styles(parser *p, yaml_node_t *map) {
     }
     char context[200];
     snprintf(context, sizeof context, "style '%.60s'", name);
-    if (!mb_yaml_check_map(&p->y, v, style_keys, context)) {
-      fail(p);
-      continue;
-    }
+    /* A style with a bad key still counts as defined, so no error follows from its absence. */
+    if (!mb_yaml_check_map(&p->y, v, style_keys, context)) fail(p);
     if (find_raw(p, name)) {
       mb_error(p->diags, mb_yaml_pos(&p->y, k), "style '%s' defined twice", name);
       fail(p);

@@ -9,7 +9,8 @@ enum { MAX_DIAGS = 200 };
 
 struct mb_diags {
   MB_VEC(mb_diag) list;
-  size_t dropped;
+  size_t dropped, dropped_errors;
+  bool dropped_io;
 };
 
 mb_diags *mb_diags_new(void) {
@@ -30,7 +31,8 @@ void mb_diag_vadd(mb_diags *diags, mb_severity severity, mb_diag_kind kind, mb_p
                   const char *fmt, va_list ap) {
   if (diags->list.len >= MAX_DIAGS) {
     diags->dropped++;
-    if (severity == MB_ERROR) diags->list.items[MAX_DIAGS - 1].severity = MB_ERROR;
+    diags->dropped_errors += severity == MB_ERROR;
+    diags->dropped_io |= severity == MB_ERROR && kind == MB_DIAG_IO;
     return;
   }
   va_list copy;
@@ -70,7 +72,7 @@ static size_t count_severity(const mb_diags *diags, mb_severity severity) {
 }
 
 size_t mb_diags_errors(const mb_diags *diags) {
-  return count_severity(diags, MB_ERROR);
+  return count_severity(diags, MB_ERROR) + diags->dropped_errors;
 }
 
 size_t mb_diags_warnings(const mb_diags *diags) {
@@ -78,6 +80,7 @@ size_t mb_diags_warnings(const mb_diags *diags) {
 }
 
 bool mb_diags_has_kind(const mb_diags *diags, mb_diag_kind kind) {
+  if (kind == MB_DIAG_IO && diags->dropped_io) return true;
   for (size_t i = 0; i < diags->list.len; i++) {
     const mb_diag *d = &diags->list.items[i];
     if (d->severity == MB_ERROR && d->kind == kind) return true;
@@ -115,9 +118,16 @@ void mb_diag_print(const mb_diag *d, FILE *out) {
 }
 
 void mb_diags_print(const mb_diags *diags, FILE *out) {
-  for (size_t i = 0; i < diags->list.len; i++) mb_diag_print(&diags->list.items[i], out);
+  mb_diags_print_some(diags, out, false);
+}
+
+void mb_diags_print_some(const mb_diags *diags, FILE *out, bool errors_only) {
+  for (size_t i = 0; i < diags->list.len; i++)
+    if (!errors_only || diags->list.items[i].severity == MB_ERROR)
+      mb_diag_print(&diags->list.items[i], out);
   if (diags->dropped)
-    fprintf(out, "mkbrochure: note: %zu more diagnostics not shown\n", diags->dropped);
+    fprintf(out, "mkbrochure: note: %zu more diagnostics not shown (%zu of them errors)\n",
+            diags->dropped, diags->dropped_errors);
 }
 
 static size_t utf8_len(unsigned char c) {
@@ -135,24 +145,24 @@ char *mb_quote(char *buf, size_t size, const char *text, size_t len, size_t max_
     return buf;
   }
   buf[o++] = '\'';
-  while (i < len && o + 8 < size) {
+  /* Room is kept for an escape or a character, the ellipsis, the closing quote and NUL. */
+  while (i < len && chars < max_chars) {
     unsigned char c = (unsigned char)text[i];
-    if (chars == max_chars) {
-      memcpy(buf + o, "\xE2\x80\xA6", 3); /* … */
-      o += 3;
-      break;
-    }
+    size_t n = c < 0x20 || c == 0x7F ? 4 : utf8_len(c);
+    if (i + (c < 0x20 || c == 0x7F ? 1 : n) > len || o + n + 5 > size) break;
     if (c < 0x20 || c == 0x7F) {
       o += (size_t)snprintf(buf + o, size - o, "\\x%02X", c);
       i++;
     } else {
-      size_t n = utf8_len(c);
-      if (i + n > len || o + n + 5 >= size) break;
       memcpy(buf + o, text + i, n);
       o += n;
       i += n;
     }
     chars++;
+  }
+  if (i < len) {
+    memcpy(buf + o, "\xE2\x80\xA6", 3); /* … */
+    o += 3;
   }
   buf[o++] = '\'';
   buf[o] = '\0';

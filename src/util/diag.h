@@ -51,7 +51,9 @@ bool mb_diags_has_kind(const mb_diags *diags, mb_diag_kind kind);
 /* Turns every warning into an error (--strict). */
 void mb_diags_promote_warnings(mb_diags *diags);
 
-/* Prints every diagnostic, one line each, in the order they were added. */
+/* Prints every diagnostic (only errors when errors_only), one line each, in the order they
+ * were added, and a note on those beyond the limit. */
+void mb_diags_print_some(const mb_diags *diags, FILE *out, bool errors_only);
 void mb_diags_print(const mb_diags *diags, FILE *out);
 void mb_diag_print(const mb_diag *diag, FILE *out);
 
