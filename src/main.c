@@ -23,8 +23,32 @@ enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 typedef struct options {
   const char *output, *content, *layout, *fonts, *png_dir;
   double dpi;
-  bool dump, strict, quiet;
+  bool dump, strict, quiet, timings;
 } options;
+
+/* --timings: the time each stage took, on stderr. */
+typedef struct timings {
+  bool on;
+  struct timespec last, start;
+} timings;
+
+static void timings_start(timings *t, bool on) {
+  t->on = on;
+  clock_gettime(CLOCK_MONOTONIC, &t->start);
+  t->last = t->start;
+}
+
+static double ms_between(struct timespec a, struct timespec b) {
+  return (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
+static void lap(timings *t, const char *stage) {
+  if (!t->on) return;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  fprintf(stderr, "mkbrochure: timing: %-8s %8.2f ms\n", stage, ms_between(t->last, now));
+  t->last = now;
+}
 
 static void usage(FILE *out) {
   fputs("Usage: mkbrochure [OPTION]...\n"
@@ -39,6 +63,7 @@ static void usage(FILE *out) {
         "      --png=DIR         also write a PNG preview of every page into DIR\n"
         "      --dpi=N           resolution of the PNG previews (default: 96)\n"
         "      --dump-layout     print every page, frame and box instead of writing a PDF\n"
+        "      --timings         print the time each stage takes to standard error\n"
         "      --strict          treat warnings as errors\n"
         "  -q, --quiet           do not print warnings\n"
         "  -h, --help            show this help and exit\n"
@@ -57,7 +82,7 @@ static int usage_error(const char *fmt, const char *arg) {
 }
 
 static int parse_args(int argc, char **argv, options *o) {
-  enum { OPT_FONTS = 256, OPT_PNG, OPT_DPI, OPT_DUMP, OPT_STRICT };
+  enum { OPT_FONTS = 256, OPT_PNG, OPT_DPI, OPT_DUMP, OPT_STRICT, OPT_TIMINGS };
   static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
                                         {"content", required_argument, NULL, 'c'},
                                         {"layout", required_argument, NULL, 'l'},
@@ -66,6 +91,7 @@ static int parse_args(int argc, char **argv, options *o) {
                                         {"dpi", required_argument, NULL, OPT_DPI},
                                         {"dump-layout", no_argument, NULL, OPT_DUMP},
                                         {"strict", no_argument, NULL, OPT_STRICT},
+                                        {"timings", no_argument, NULL, OPT_TIMINGS},
                                         {"quiet", no_argument, NULL, 'q'},
                                         {"help", no_argument, NULL, 'h'},
                                         {"version", no_argument, NULL, 'V'},
@@ -76,21 +102,11 @@ static int parse_args(int argc, char **argv, options *o) {
   int c;
   while ((c = getopt_long(argc, argv, ":o:c:l:qhV", longs, NULL)) != -1) {
     switch (c) {
-    case 'o':
-      o->output = optarg;
-      break;
-    case 'c':
-      o->content = optarg;
-      break;
-    case 'l':
-      o->layout = optarg;
-      break;
-    case OPT_FONTS:
-      o->fonts = optarg;
-      break;
-    case OPT_PNG:
-      o->png_dir = optarg;
-      break;
+    case 'o': o->output = optarg; break;
+    case 'c': o->content = optarg; break;
+    case 'l': o->layout = optarg; break;
+    case OPT_FONTS: o->fonts = optarg; break;
+    case OPT_PNG: o->png_dir = optarg; break;
     case OPT_DPI: {
       char *end;
       o->dpi = strtod(optarg, &end);
@@ -98,25 +114,14 @@ static int parse_args(int argc, char **argv, options *o) {
         return usage_error("--dpi must be a number from 10 to 1200, not '%s'", optarg);
       break;
     }
-    case OPT_DUMP:
-      o->dump = true;
-      break;
-    case OPT_STRICT:
-      o->strict = true;
-      break;
-    case 'q':
-      o->quiet = true;
-      break;
-    case 'h':
-      usage(stdout);
-      return 0;
-    case 'V':
-      printf("mkbrochure %s\n", MB_VERSION);
-      return 0;
-    case ':':
-      return usage_error("option '%s' needs a value", argv[optind - 1]);
-    default:
-      return usage_error("unknown option '%s'", argv[optind - 1]);
+    case OPT_DUMP: o->dump = true; break;
+    case OPT_STRICT: o->strict = true; break;
+    case OPT_TIMINGS: o->timings = true; break;
+    case 'q': o->quiet = true; break;
+    case 'h': usage(stdout); return 0;
+    case 'V': printf("mkbrochure %s\n", MB_VERSION); return 0;
+    case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+    default: return usage_error("unknown option '%s'", argv[optind - 1]);
     }
   }
   if (optind < argc) return usage_error("unexpected argument '%s'", argv[optind]);
@@ -171,6 +176,11 @@ static char *cache_dir(void) {
   mkdir(base, 0755);
   char *dir = mb_path_join(base, "mkbrochure");
   free(base);
+  mkdir(dir, 0755);
+  if (access(dir, W_OK) != 0) { /* no cache then: fontconfig would complain about it */
+    free(dir);
+    return NULL;
+  }
   return dir;
 }
 
@@ -313,7 +323,7 @@ static void run_free(run *r) {
   free(r->cache);
 }
 
-static bool load_inputs(run *r, const options *o, mb_diags *diags) {
+static bool load_inputs(run *r, const options *o, timings *t, mb_diags *diags) {
   r->data = find_data_dir();
   r->layout_file = layout_path(r->data, o->layout ? o->layout : "a4-booklet");
   r->content = o->content ? mb_xstrdup(o->content) : mb_path_join(r->data, "content/globalmit");
@@ -325,9 +335,11 @@ static bool load_inputs(run *r, const options *o, mb_diags *diags) {
                 "no such layout (shipped: a4-booklet, letter-booklet)");
   r->doc = mb_content_load(r->content, diags);
   if (r->doc) mb_image_probe(r->doc, diags);
+  lap(t, "parse");
   r->cache = cache_dir();
   r->fonts = mb_fonts_new(r->fonts_dir, r->cache, diags);
   if (r->fonts && r->layout) check_families(r->layout, r->fonts, diags);
+  lap(t, "fonts");
   return mb_diags_errors(diags) == 0;
 }
 
@@ -341,6 +353,23 @@ static char *default_output(const run *r) {
   return mb_xstrdup(name);
 }
 
+static void write_outputs(run *r, const options *o, timings *t, mb_diags *diags) {
+  if (o->dump) {
+    mb_device *dev = mb_trace_device_new(stdout);
+    mb_render(r->book, dev);
+    mb_device_free(dev);
+  } else {
+    char *out = o->output ? mb_xstrdup(o->output) : default_output(r);
+    write_pdf(r->book, r->fonts, out, diags);
+    free(out);
+  }
+  lap(t, "draw");
+  if (o->png_dir && mb_diags_errors(diags) == 0) {
+    write_png(r->book, r->fonts, o, diags);
+    lap(t, "png");
+  }
+}
+
 int main(int argc, char **argv) {
   options o;
   int st = parse_args(argc, argv, &o);
@@ -349,28 +378,25 @@ int main(int argc, char **argv) {
   signal(SIGTERM, on_signal);
   signal(SIGHUP, on_signal);
 
+  timings t;
+  timings_start(&t, o.timings);
   mb_diags *diags = mb_diags_new();
   run r;
   memset(&r, 0, sizeof r);
-  if (load_inputs(&r, &o, diags)) {
+  if (load_inputs(&r, &o, &t, diags)) {
     r.builder = mb_para_pango_new(r.fonts);
     r.book = mb_layout_run(r.doc, r.layout, r.builder, diags);
+    lap(&t, "layout");
     if (o.strict) mb_diags_promote_warnings(diags);
-    if (mb_diags_errors(diags) == 0) {
-      if (o.dump) {
-        mb_device *dev = mb_trace_device_new(stdout);
-        mb_render(r.book, dev);
-        mb_device_free(dev);
-      } else {
-        char *out = o.output ? mb_xstrdup(o.output) : default_output(&r);
-        write_pdf(r.book, r.fonts, out, diags);
-        free(out);
-      }
-      if (o.png_dir && mb_diags_errors(diags) == 0) write_png(r.book, r.fonts, &o, diags);
-    }
+    if (mb_diags_errors(diags) == 0) write_outputs(&r, &o, &t, diags);
   }
   st = finish(diags, &o);
   run_free(&r);
   mb_diags_free(diags);
+  if (t.on) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    fprintf(stderr, "mkbrochure: timing: %-8s %8.2f ms\n", "total", ms_between(t.start, now));
+  }
   return st;
 }

@@ -118,30 +118,18 @@ static void gather(parser *p, textbuf *tb, cmark_node *parent, unsigned flags, c
       else
         append_text(tb, lit, strlen(lit), flags, href, true);
       break;
-    case CMARK_NODE_SOFTBREAK:
-      append_text(tb, " ", 1, flags, href, true);
-      break;
-    case CMARK_NODE_LINEBREAK:
-      append(tb, "\xE2\x80\xA8", 3, flags, href);
-      break;
-    case CMARK_NODE_EMPH:
-      gather(p, tb, n, flags | MB_SPAN_EMPH, href);
-      break;
-    case CMARK_NODE_STRONG:
-      gather(p, tb, n, flags | MB_SPAN_STRONG, href);
-      break;
+    case CMARK_NODE_SOFTBREAK: append_text(tb, " ", 1, flags, href, true); break;
+    case CMARK_NODE_LINEBREAK: append(tb, "\xE2\x80\xA8", 3, flags, href); break;
+    case CMARK_NODE_EMPH: gather(p, tb, n, flags | MB_SPAN_EMPH, href); break;
+    case CMARK_NODE_STRONG: gather(p, tb, n, flags | MB_SPAN_STRONG, href); break;
     case CMARK_NODE_LINK: {
       const char *url = cmark_node_get_url(n);
       const char *h = url && *url ? mb_arena_strdup(p->arena, url) : NULL;
       gather(p, tb, n, h ? flags | MB_SPAN_LINK : flags, h ? h : href);
       break;
     }
-    case CMARK_NODE_IMAGE:
-      gather(p, tb, n, flags, href);
-      break;
-    default:
-      gather(p, tb, n, flags, href);
-      break;
+    case CMARK_NODE_IMAGE: gather(p, tb, n, flags, href); break;
+    default: gather(p, tb, n, flags, href); break;
     }
   }
 }
@@ -359,11 +347,8 @@ static bool convert_block(parser *p, cmark_node *n, mb_block *b) {
     b->u.heading.level = cmark_node_get_heading_level(n);
     b->u.heading.text = inline_text(p, n);
     return true;
-  case CMARK_NODE_BLOCK_QUOTE:
-    b->kind = MB_BLOCK_QUOTE;
-    return convert_blocks(p, n, &b->u.quote);
-  case CMARK_NODE_LIST:
-    return convert_list(p, n, b);
+  case CMARK_NODE_BLOCK_QUOTE: b->kind = MB_BLOCK_QUOTE; return convert_blocks(p, n, &b->u.quote);
+  case CMARK_NODE_LIST: return convert_list(p, n, b);
   case CMARK_NODE_CODE_BLOCK: {
     const char *info = cmark_node_get_fence_info(n);
     if (info && strncmp(info, "stats", 5) == 0 && (info[5] == '\0' || info[5] == ' ')) {
@@ -379,11 +364,8 @@ static bool convert_block(parser *p, cmark_node *n, mb_block *b) {
     b->kind = MB_BLOCK_PARA;
     b->u.text = literal_text(p, n, 0);
     return true;
-  case CMARK_NODE_THEMATIC_BREAK:
-    b->kind = MB_BLOCK_PAGEBREAK;
-    return true;
-  default:
-    return false;
+  case CMARK_NODE_THEMATIC_BREAK: b->kind = MB_BLOCK_PAGEBREAK; return true;
+  default: return false;
   }
 }
 

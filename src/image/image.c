@@ -27,14 +27,10 @@ mb_image_format mb_image_sniff(const unsigned char *b, size_t len) {
 
 static const char *format_name(mb_image_format f) {
   switch (f) {
-  case MB_IMAGE_PNG:
-    return "PNG";
-  case MB_IMAGE_JPEG:
-    return "JPEG";
-  case MB_IMAGE_SVG:
-    return "SVG";
-  default:
-    return "unknown";
+  case MB_IMAGE_PNG: return "PNG";
+  case MB_IMAGE_JPEG: return "JPEG";
+  case MB_IMAGE_SVG: return "SVG";
+  default: return "unknown";
   }
 }
 

@@ -233,12 +233,9 @@ static bool is_source_line(const mb_text *t) {
 static const mb_text *quote_text(const mb_block *b) {
   switch (b->kind) {
   case MB_BLOCK_PARA:
-  case MB_BLOCK_CODE:
-    return &b->u.text;
-  case MB_BLOCK_HEADING:
-    return &b->u.heading.text;
-  default:
-    return NULL;
+  case MB_BLOCK_CODE: return &b->u.text;
+  case MB_BLOCK_HEADING: return &b->u.heading.text;
+  default: return NULL;
   }
 }
 
@@ -444,24 +441,12 @@ static void build_blocks(builder *b, const mb_blocks *blocks, int depth) {
       build_text(b, blk, &blk->u.text, is_source_line(&blk->u.text) ? "source" : b->c->body_role, 0,
                  NULL);
       break;
-    case MB_BLOCK_CODE:
-      build_text(b, blk, &blk->u.text, "code", 0, NULL);
-      break;
-    case MB_BLOCK_HEADING:
-      build_heading(b, blk);
-      break;
-    case MB_BLOCK_LIST:
-      build_list(b, blk, depth);
-      break;
-    case MB_BLOCK_QUOTE:
-      build_quote(b, blk);
-      break;
-    case MB_BLOCK_STATS:
-      build_stats(b, blk);
-      break;
-    case MB_BLOCK_IMAGE:
-      build_image(b, blk);
-      break;
+    case MB_BLOCK_CODE: build_text(b, blk, &blk->u.text, "code", 0, NULL); break;
+    case MB_BLOCK_HEADING: build_heading(b, blk); break;
+    case MB_BLOCK_LIST: build_list(b, blk, depth); break;
+    case MB_BLOCK_QUOTE: build_quote(b, blk); break;
+    case MB_BLOCK_STATS: build_stats(b, blk); break;
+    case MB_BLOCK_IMAGE: build_image(b, blk); break;
     case MB_BLOCK_PAGEBREAK:
       add_item(b, FLOW_BREAK, 0, blk);
       b->pending = 0;

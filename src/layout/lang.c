@@ -15,10 +15,8 @@ const char *mb_lang_for_script(int script, const char *section_lang) {
       pango_language_includes_script(pango_language_from_string(section_lang), (PangoScript)s))
     return section_lang;
   switch (s) {
-  case G_UNICODE_SCRIPT_DEVANAGARI:
-    return "hi";
-  case G_UNICODE_SCRIPT_LATIN:
-    return "en";
+  case G_UNICODE_SCRIPT_DEVANAGARI: return "hi";
+  case G_UNICODE_SCRIPT_LATIN: return "en";
   default: {
     PangoLanguage *l = pango_script_get_sample_language((PangoScript)s);
     return l ? pango_language_to_string(l) : NULL;

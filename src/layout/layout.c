@@ -58,8 +58,7 @@ static void frame_text(lctx *c, const mb_section *sec, const mb_frame_spec *f, f
     s = mb_flow_style(c, f->style, &t);
     mb_flow_add_text(c, items, &t, s, f->rect.w, f->pos);
     return;
-  case MB_FRAME_FLOW:
-    return;
+  case MB_FRAME_FLOW: return;
   }
 }
 

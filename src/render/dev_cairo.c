@@ -102,9 +102,7 @@ static void draw_glyphs(cairo_device *d, cairo_t *cr, const mb_box *b) {
 
 static void draw_box(cairo_device *d, cairo_t *cr, const mb_box *b) {
   switch (b->kind) {
-  case MB_BOX_GLYPHS:
-    draw_glyphs(d, cr, b);
-    break;
+  case MB_BOX_GLYPHS: draw_glyphs(d, cr, b); break;
   case MB_BOX_FILL:
     set_color(cr, b->u.fill);
     cairo_rectangle(cr, pt(b->x), pt(b->y), pt(b->w), pt(b->h));
@@ -123,8 +121,7 @@ static void draw_box(cairo_device *d, cairo_t *cr, const mb_box *b) {
                        pt(b->h), d->diags))
       d->ok = false;
     break;
-  case MB_BOX_LINK:
-    break;
+  case MB_BOX_LINK: break;
   }
 }
 

@@ -29,23 +29,12 @@ static void xml_escape(char_vec *out, const char *s) {
   for (; *s; s++) {
     const char *rep = NULL;
     switch (*s) {
-    case '&':
-      rep = "&amp;";
-      break;
-    case '<':
-      rep = "&lt;";
-      break;
-    case '>':
-      rep = "&gt;";
-      break;
-    case '"':
-      rep = "&quot;";
-      break;
-    case '\'':
-      rep = "&apos;";
-      break;
-    default:
-      break;
+    case '&': rep = "&amp;"; break;
+    case '<': rep = "&lt;"; break;
+    case '>': rep = "&gt;"; break;
+    case '"': rep = "&quot;"; break;
+    case '\'': rep = "&apos;"; break;
+    default: break;
     }
     if (rep)
       for (; *rep; rep++) mb_vec_push(out, *rep);

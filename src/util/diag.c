@@ -95,12 +95,9 @@ void mb_diags_promote_warnings(mb_diags *diags) {
 
 static const char *severity_name(mb_severity s) {
   switch (s) {
-  case MB_NOTE:
-    return "note";
-  case MB_WARNING:
-    return "warning";
-  case MB_ERROR:
-    return "error";
+  case MB_NOTE: return "note";
+  case MB_WARNING: return "warning";
+  case MB_ERROR: return "error";
   }
   return "error";
 }

@@ -64,14 +64,10 @@ yaml_node_t *mb_yaml_at(mb_yaml *y, int index) {
 
 static const char *type_name(const yaml_node_t *node) {
   switch (node->type) {
-  case YAML_SCALAR_NODE:
-    return "a string";
-  case YAML_SEQUENCE_NODE:
-    return "a list";
-  case YAML_MAPPING_NODE:
-    return "a mapping";
-  default:
-    return "nothing";
+  case YAML_SCALAR_NODE: return "a string";
+  case YAML_SEQUENCE_NODE: return "a list";
+  case YAML_MAPPING_NODE: return "a mapping";
+  default: return "nothing";
   }
 }
 

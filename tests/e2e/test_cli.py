@@ -20,7 +20,7 @@ class Options(TempDirTest):
         text = r.stdout.decode()
         self.assertTrue(text.startswith("Usage: mkbrochure"))
         for opt in ("--output", "--content", "--layout", "--fonts", "--png", "--dpi",
-                    "--dump-layout", "--strict", "--quiet", "--help", "--version"):
+                    "--dump-layout", "--timings", "--strict", "--quiet", "--help", "--version"):
             lines = [l for l in text.splitlines() if opt + "=" in l or opt + " " in l
                      or l.rstrip().endswith(opt)]
             self.assertEqual(len(lines), 1, opt)
@@ -56,6 +56,18 @@ class Options(TempDirTest):
         r = run(["--layout", layout, "-o", out])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertTrue(pdfinfo(out)["Page size"].startswith("612 x 792"))
+
+
+    def test_timings(self):
+        r = run(["--timings", "-o", self.path("t.pdf")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        stages = [l.split()[2] for l in r.stderr.splitlines() if l.startswith("mkbrochure: timing:")]
+        self.assertEqual(stages, ["parse", "fonts", "layout", "draw", "total"])
+
+    def test_no_writable_cache_is_quiet(self):
+        r = run(["-o", self.path("q.pdf")], env_extra={"HOME": "/nonexistent", "XDG_CACHE_HOME": ""})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
 
 
 class Content(TempDirTest):
