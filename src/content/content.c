@@ -95,6 +95,12 @@ static void append(textbuf *tb, const char *s, size_t len, unsigned flags, const
   append_text(tb, s, len, flags, href, false);
 }
 
+/* cmark percent-encodes link destinations ("the dome.jpg" becomes "the%20dome.jpg"); a file
+ * path or a heading anchor needs them decoded. Arena-owned. */
+static char *decoded(parser *p, const char *url) {
+  return mb_percent_decode(mb_arena_strdup(p->arena, url));
+}
+
 /* HTML comments are the writer's notes: they are not printed. */
 static bool is_comment(const char *s) {
   while (*s == ' ' || *s == '\t' || *s == '\n') s++;
@@ -124,7 +130,9 @@ static void gather(parser *p, textbuf *tb, cmark_node *parent, unsigned flags, c
     case CMARK_NODE_STRONG: gather(p, tb, n, flags | MB_SPAN_STRONG, href); break;
     case CMARK_NODE_LINK: {
       const char *url = cmark_node_get_url(n);
-      const char *h = url && *url ? mb_arena_strdup(p->arena, url) : NULL;
+      const char *h = !url || !*url   ? NULL
+                      : url[0] == '#' ? decoded(p, url)
+                                      : mb_arena_strdup(p->arena, url);
       gather(p, tb, n, h ? flags | MB_SPAN_LINK : flags, h ? h : href);
       break;
     }
@@ -261,38 +269,12 @@ static cmark_node *lone_image(cmark_node *para) {
   return image;
 }
 
-static int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/* cmark percent-encodes link destinations ("the dome.jpg" becomes "the%20dome.jpg"); a file
- * path needs them decoded. Arena-owned. */
-static char *url_to_path(parser *p, const char *url) {
-  size_t n = strlen(url), o = 0;
-  char *out = mb_arena_alloc(p->arena, n + 1);
-  for (size_t i = 0; i < n; i++) {
-    int hi, lo;
-    if (url[i] == '%' && i + 2 < n + 1 && (hi = hex_digit(url[i + 1])) >= 0 &&
-        (lo = hex_digit(url[i + 2])) >= 0 && (hi || lo)) {
-      out[o++] = (char)(hi * 16 + lo);
-      i += 2;
-    } else {
-      out[o++] = url[i];
-    }
-  }
-  out[o] = '\0';
-  return out;
-}
-
 static void convert_image(parser *p, cmark_node *img, mb_block *b) {
   b->kind = MB_BLOCK_IMAGE;
   const char *url = cmark_node_get_url(img);
   const char *title = cmark_node_get_title(img);
   b->u.image.src = mb_arena_strdup(p->arena, url ? url : "");
-  const char *path = url_to_path(p, url ? url : "");
+  const char *path = decoded(p, url ? url : "");
   if (path[0] == '/') {
     b->u.image.path = path;
   } else {

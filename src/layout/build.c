@@ -183,7 +183,7 @@ static void build_heading(builder *b, const mb_block *blk) {
 static void build_blocks(builder *b, const mb_blocks *blocks, int depth);
 
 static bool marker_box(builder *b, const mb_block *list, size_t index, const mb_text *first,
-                       mb_len indent, mb_box *out) {
+                       int first_block, mb_len indent, mb_box *out) {
   char label[32];
   if (list->u.list.ordered)
     snprintf(label, sizeof label, "%ld.", (long)list->u.list.start + (long)index);
@@ -197,6 +197,7 @@ static bool marker_box(builder *b, const mb_block *list, size_t index, const mb_
       lines[0].nruns == 0)
     return false;
   *out = lines[0].runs[0];
+  out->block = first_block;
   out->x = indent - s->size / 2 - lines[0].width;
   if (out->x < 0) out->x = 0;
   return true;
@@ -211,7 +212,7 @@ static void build_list(builder *b, const mb_block *blk, int depth) {
       const mb_block *child = &item->items[k];
       if (child->kind == MB_BLOCK_PARA) {
         mb_box marker;
-        bool has = k == 0 && marker_box(b, blk, i, &child->u.text, indent, &marker);
+        bool has = k == 0 && marker_box(b, blk, i, &child->u.text, child->id, indent, &marker);
         build_text(b, child, &child->u.text, "list", indent, has ? &marker : NULL);
       } else if (child->kind == MB_BLOCK_LIST) {
         build_list(b, child, depth + 1);

@@ -223,6 +223,24 @@ static mb_box glyph_run(pango_builder *pb, const mb_para_in *in, PangoGlyphItem 
   return box;
 }
 
+/* The link a byte of the text is in, or NULL. */
+static const char *link_at(const mb_text *t, uint32_t offset) {
+  for (uint32_t i = 0; i < t->nspans; i++)
+    if ((t->spans[i].flags & MB_SPAN_LINK) && offset >= t->spans[i].start &&
+        offset < t->spans[i].end)
+      return t->spans[i].href;
+  return NULL;
+}
+
+/* The clickable area of a run of link text: the run's box. */
+static mb_box link_box(const mb_box *run, const char *href) {
+  mb_box b = *run;
+  b.kind = MB_BOX_LINK;
+  memset(&b.u, 0, sizeof b.u);
+  b.u.href = href;
+  return b;
+}
+
 static mb_len baseline_of(pango_builder *pb, const mb_para_in *in) {
   PangoFontDescription *desc = style_font(in->style);
   int ascent, descent;
@@ -254,15 +272,17 @@ static bool pango_build(mb_para_builder *self, const mb_para_in *in, mb_arena *a
     L->baseline = baseline;
     L->start = (uint32_t)line->start_index;
     L->end = (uint32_t)(line->start_index + line->length);
-    L->nruns = g_slist_length(line->runs);
-    L->runs = mb_arena_calloc(arena, L->nruns, sizeof(mb_box));
+    /* At most one link box beside each glyph run. */
+    L->runs = mb_arena_calloc(arena, 2 * g_slist_length(line->runs), sizeof(mb_box));
     mb_len x = 0;
-    size_t r = 0;
-    for (GSList *l = line->runs; l; l = l->next, r++) {
-      L->runs[r] = glyph_run(pb, in, l->data, x, &clusters, arena, &miss);
-      L->runs[r].h = L->height;
-      L->runs[r].u.glyphs.baseline = baseline;
-      x += L->runs[r].w;
+    for (GSList *l = line->runs; l; l = l->next) {
+      mb_box *run = &L->runs[L->nruns++];
+      *run = glyph_run(pb, in, l->data, x, &clusters, arena, &miss);
+      run->h = L->height;
+      run->u.glyphs.baseline = baseline;
+      const char *href = link_at(in->text, run->u.glyphs.run.text_offset);
+      if (href) L->runs[L->nruns++] = link_box(run, href);
+      x += run->w;
     }
   } while (pango_layout_iter_next_line(it) && n < count);
   pango_layout_iter_free(it);

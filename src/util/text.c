@@ -145,3 +145,26 @@ bool mb_str_eq_nocase(const char *a, const char *b) {
     if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
   return *a == *b;
 }
+
+static int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+char *mb_percent_decode(char *s) {
+  size_t o = 0;
+  for (size_t i = 0; s[i]; i++) {
+    int hi, lo;
+    if (s[i] == '%' && (hi = hex_digit(s[i + 1])) >= 0 && (lo = hex_digit(s[i + 2])) >= 0 &&
+        (hi || lo)) {
+      s[o++] = (char)(hi * 16 + lo);
+      i += 2;
+    } else {
+      s[o++] = s[i];
+    }
+  }
+  s[o] = '\0';
+  return s;
+}

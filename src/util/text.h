@@ -23,4 +23,7 @@ size_t mb_edit_distance(const char *a, const char *b);
 
 bool mb_str_eq_nocase(const char *a, const char *b);
 
+/* Decodes %XX escapes in place (cmark percent-encodes link destinations); returns s. */
+char *mb_percent_decode(char *s);
+
 #endif
