@@ -146,7 +146,22 @@ static cairo_surface_t *pixbuf_surface(GdkPixbuf *pb) {
   return s;
 }
 
-static cairo_surface_t *load_raster(const char *path, mb_image_format format, mb_diags *diags) {
+/* Attaches JPEG bytes to a surface so that PDF output embeds them instead of the pixels. */
+static void attach_jpeg(cairo_surface_t *s, unsigned char *bytes, size_t len) {
+  cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, bytes, len, free, bytes);
+}
+
+/* The pixbuf scaled down to at most max_px wide, or a new reference to it when it is not
+ * larger. */
+static GdkPixbuf *downsample(GdkPixbuf *pb, double max_px) {
+  int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
+  if (max_px <= 0 || w <= max_px * 1.05) return g_object_ref(pb);
+  int nw = (int)(max_px + 0.5), nh = (int)((double)h * nw / w + 0.5);
+  return gdk_pixbuf_scale_simple(pb, nw > 0 ? nw : 1, nh > 0 ? nh : 1, GDK_INTERP_HYPER);
+}
+
+static cairo_surface_t *load_raster(const char *path, mb_image_format format, double max_px,
+                                    mb_diags *diags) {
   GError *err = NULL;
   GdkPixbuf *pb = gdk_pixbuf_new_from_file(path, &err);
   if (!pb) {
@@ -154,15 +169,22 @@ static cairo_surface_t *load_raster(const char *path, mb_image_format format, mb
     g_clear_error(&err);
     return NULL;
   }
-  cairo_surface_t *s = pixbuf_surface(pb);
-  g_object_unref(pb);
-  if (format == MB_IMAGE_JPEG) {
+  GdkPixbuf *small = downsample(pb, max_px);
+  bool scaled = small != pb;
+  cairo_surface_t *s = pixbuf_surface(small);
+  if (format == MB_IMAGE_JPEG && !scaled) {
     size_t len;
     char *bytes = mb_read_file(path, MAX_IMAGE_FILE, &len, diags, mb_pos_file(path));
-    if (bytes)
-      cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, (unsigned char *)bytes, len, free,
-                                  bytes);
+    if (bytes) attach_jpeg(s, (unsigned char *)bytes, len);
+  } else if (format == MB_IMAGE_JPEG) {
+    gchar *buf = NULL;
+    gsize len = 0;
+    if (gdk_pixbuf_save_to_buffer(small, &buf, &len, "jpeg", NULL, "quality", "85", NULL))
+      attach_jpeg(s, (unsigned char *)mb_xstrndup(buf, len), len);
+    g_free(buf);
   }
+  g_object_unref(small);
+  g_object_unref(pb);
   return s;
 }
 
@@ -186,9 +208,9 @@ static bool draw_svg(cairo_t *cr, const char *path, double x, double y, double w
 }
 
 bool mb_image_draw(cairo_t *cr, const char *path, mb_image_format format, double x, double y,
-                   double w, double h, mb_diags *diags) {
+                   double w, double h, double max_ppi, mb_diags *diags) {
   if (format == MB_IMAGE_SVG) return draw_svg(cr, path, x, y, w, h, diags);
-  cairo_surface_t *s = load_raster(path, format, diags);
+  cairo_surface_t *s = load_raster(path, format, max_ppi > 0 ? w / 72.0 * max_ppi : 0, diags);
   if (!s) return false;
   int pw = cairo_image_surface_get_width(s), ph = cairo_image_surface_get_height(s);
   cairo_save(cr);

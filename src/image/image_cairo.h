@@ -7,8 +7,10 @@
 
 #include <cairo.h>
 
-/* Draws the image at path into the rectangle (x, y, w, h) in user space. */
+/* Draws the image at path into the rectangle (x, y, w, h) in user space (points). A raster
+ * image with more than max_ppi pixels per inch at that size is scaled down first (a JPEG is
+ * re-encoded as JPEG); max_ppi 0 keeps every image as it is. */
 bool mb_image_draw(cairo_t *cr, const char *path, mb_image_format format, double x, double y,
-                   double w, double h, mb_diags *diags);
+                   double w, double h, double max_ppi, mb_diags *diags);
 
 #endif

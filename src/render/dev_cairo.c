@@ -4,11 +4,13 @@
 #include "device.h"
 
 #include "image/image_cairo.h"
+#include "tags.h"
 #include "text/fonts_cairo.h"
 #include "util/file.h"
 #include "util/mem.h"
 
 #include <cairo-pdf.h>
+#include <pango/pangocairo.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,10 @@ typedef struct cairo_device {
   cairo_t *cr;
   FILE *out;
   bool write_failed;
-  mb_pdf_info info;
+  mb_pdf_options opt;
+  const mb_book *book;
+  mb_tagger *tagger; /* PDF only */
+  int npages;
   char *dir;
   double dpi;
   bool ok;
@@ -118,7 +123,7 @@ static void draw_box(cairo_device *d, cairo_t *cr, const mb_box *b) {
     break;
   case MB_BOX_IMAGE:
     if (!mb_image_draw(cr, b->u.image.path, b->u.image.format, pt(b->x), pt(b->y), pt(b->w),
-                       pt(b->h), d->diags))
+                       pt(b->h), d->opt.max_ppi, d->diags))
       d->ok = false;
     break;
   case MB_BOX_LINK: break;
@@ -129,6 +134,57 @@ static void cairo_box(mb_device *dev, const mb_page *page, const mb_box *b) {
   (void)page;
   cairo_device *d = (cairo_device *)dev;
   draw_box(d, d->cr, b);
+}
+
+/* ---- links ---- */
+
+/* A cairo attribute string value: single quotes and backslashes escaped. */
+static void quote_attr(char *out, size_t size, const char *s) {
+  size_t o = 0;
+  for (; *s && o + 3 < size; s++) {
+    if (*s == '\'' || *s == '\\') out[o++] = '\\';
+    out[o++] = *s;
+  }
+  out[o] = '\0';
+}
+
+static void draw_link(cairo_device *d, const mb_box *b) {
+  char attrs[2300], uri[2048];
+  int n = snprintf(attrs, sizeof attrs, "rect=[%.3f %.3f %.3f %.3f] ", pt(b->x), pt(b->y), pt(b->w),
+                   pt(b->h));
+  const mb_dest *dest = mb_tagger_find(d->tagger, b->u.href);
+  if (dest) {
+    snprintf(attrs + n, sizeof attrs - (size_t)n, "page=%d pos=[%.3f %.3f]", dest->page, dest->x,
+             dest->y);
+  } else if (b->u.href[0] == '#') {
+    return; /* no such heading: reported when the book was checked */
+  } else {
+    quote_attr(uri, sizeof uri, b->u.href);
+    snprintf(attrs + n, sizeof attrs - (size_t)n, "uri='%s'", uri);
+  }
+  mb_tagger_link(d->tagger, d->cr, attrs, dest);
+}
+
+/* Boxes of the page outside any block first (backgrounds, folios, running heads: not part of
+ * the structure), then the content in reading order, each block inside its tags. */
+static void pdf_draw_page(cairo_device *d, const mb_page *page) {
+  for (size_t i = 0; i < page->nboxes; i++)
+    if (page->boxes[i].block < 0) draw_box(d, d->cr, &page->boxes[i]);
+  for (size_t i = 0; i < page->nboxes; i++) {
+    const mb_box *b = &page->boxes[i];
+    if (b->block < 0) continue;
+    mb_tagger_enter(d->tagger, d->cr, b->block);
+    if (b->kind == MB_BOX_LINK) {
+      if (!d->opt.print) draw_link(d, b);
+    } else {
+      draw_box(d, d->cr, b);
+    }
+  }
+  mb_tagger_enter(d->tagger, d->cr, -1);
+}
+
+static void pdf_box(mb_device *dev, const mb_page *page, const mb_box *b) {
+  (void)dev, (void)page, (void)b; /* drawn a page at a time, in pdf_end */
 }
 
 static void set_font_options(cairo_device *d) {
@@ -149,7 +205,7 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
 }
 
 static void set_metadata(cairo_device *d) {
-  const mb_pdf_info *i = &d->info;
+  const mb_pdf_info *i = &d->opt.info;
   struct {
     cairo_pdf_metadata_t key;
     const char *value;
@@ -163,7 +219,8 @@ static void set_metadata(cairo_device *d) {
 
 static void pdf_begin(mb_device *dev, const mb_page *page) {
   cairo_device *d = (cairo_device *)dev;
-  double w = pt(page->width), h = pt(page->height);
+  double margin = d->opt.print ? pt(d->opt.media_margin) : 0;
+  double w = pt(page->width) + 2 * margin, h = pt(page->height) + 2 * margin;
   if (!d->surface) {
     d->surface = cairo_pdf_surface_create_for_stream(write_out, d, w, h);
     set_metadata(d);
@@ -174,10 +231,60 @@ static void pdf_begin(mb_device *dev, const mb_page *page) {
   }
 }
 
+/* The slug line below the bleed: file, page, date. */
+static void draw_slug(cairo_device *d, const mb_page *page) {
+  char text[512];
+  snprintf(text, sizeof text, "%s  \xC2\xB7  page %d of %d  \xC2\xB7  %.10s", d->opt.slug,
+           page->number, d->npages, d->opt.info.date ? d->opt.info.date : "");
+  PangoLayout *layout = pango_layout_new(mb_fonts_context(d->fonts));
+  PangoFontDescription *desc = pango_font_description_from_string("Noto Sans 6");
+  pango_layout_set_font_description(layout, desc);
+  pango_layout_set_text(layout, text, -1);
+  double margin = pt(d->opt.media_margin), bleed = pt(page->bleed);
+  double below = (margin - bleed) / 2; /* halfway between the bleed edge and the media edge */
+  cairo_save(d->cr);
+  cairo_set_source_rgb(d->cr, 0, 0, 0);
+  cairo_move_to(d->cr, margin + 12, margin + pt(page->height) + bleed + below - 4);
+  pango_cairo_show_layout(d->cr, layout);
+  cairo_restore(d->cr);
+  pango_font_description_free(desc);
+  g_object_unref(layout);
+}
+
 static void pdf_end(mb_device *dev, const mb_page *page) {
-  (void)page;
   cairo_device *d = (cairo_device *)dev;
-  cairo_show_page(d->cr);
+  cairo_t *cr = d->cr;
+  if (d->opt.print) {
+    double m = pt(d->opt.media_margin), b = pt(page->bleed);
+    cairo_save(cr);
+    cairo_translate(cr, m, m);
+    cairo_rectangle(cr, -b, -b, pt(page->width) + 2 * b, pt(page->height) + 2 * b);
+    cairo_clip(cr);
+    pdf_draw_page(d, page);
+    cairo_restore(cr);
+    if (d->opt.slug) draw_slug(d, page);
+  } else {
+    pdf_draw_page(d, page);
+  }
+  cairo_show_page(cr);
+}
+
+/* Bookmarks from the headings: each level under the last heading of the level above. */
+static void add_outline(cairo_device *d) {
+  size_t n;
+  const mb_dest *dests = mb_tagger_dests(d->tagger, &n);
+  int parents[7] = {CAIRO_PDF_OUTLINE_ROOT};
+  for (int i = 1; i < 7; i++) parents[i] = CAIRO_PDF_OUTLINE_ROOT;
+  double margin = d->opt.print ? pt(d->opt.media_margin) : 0;
+  for (size_t i = 0; i < n; i++) {
+    const mb_dest *h = &dests[i];
+    int level = h->level < 1 ? 1 : h->level > 6 ? 6 : h->level;
+    char link[128];
+    snprintf(link, sizeof link, "page=%d pos=[%.3f %.3f]", h->page, h->x + margin, h->y + margin);
+    int id = cairo_pdf_surface_add_outline(d->surface, parents[level - 1], h->title ? h->title : "",
+                                           link, 0);
+    for (int k = level; k < 7; k++) parents[k] = id;
+  }
 }
 
 static bool pdf_close(mb_device *dev) {
@@ -186,10 +293,12 @@ static bool pdf_close(mb_device *dev) {
     mb_error(d->diags, mb_pos_file(NULL), "the document has no pages");
     return false;
   }
+  add_outline(d);
+  cairo_status_t cs = cairo_status(d->cr);
   cairo_destroy(d->cr);
   d->cr = NULL;
   cairo_surface_finish(d->surface);
-  cairo_status_t st = cairo_surface_status(d->surface);
+  cairo_status_t st = cs != CAIRO_STATUS_SUCCESS ? cs : cairo_surface_status(d->surface);
   if (st != CAIRO_STATUS_SUCCESS || d->write_failed) {
     mb_io_error(d->diags, mb_pos_file(NULL), "cannot write the PDF: %s",
                 d->write_failed ? strerror(errno) : cairo_status_to_string(st));
@@ -198,21 +307,36 @@ static bool pdf_close(mb_device *dev) {
   return d->ok;
 }
 
+const mb_struct_attr *mb_pdf_device_struct(mb_device *dev, size_t *n) {
+  cairo_device *d = (cairo_device *)dev;
+  return mb_tagger_attrs(d->tagger, n);
+}
+
+const mb_dest *const *mb_pdf_device_links(mb_device *dev, size_t *n) {
+  cairo_device *d = (cairo_device *)dev;
+  return mb_tagger_internal(d->tagger, n);
+}
+
 static void cairo_free(mb_device *dev) {
   cairo_device *d = (cairo_device *)dev;
+  mb_tagger_free(d->tagger);
   if (d->cr) cairo_destroy(d->cr);
   if (d->surface) cairo_surface_destroy(d->surface);
   free(d->dir);
   free(d);
 }
 
-mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_pdf_info *info, mb_diags *diags) {
+mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_book *book,
+                             const mb_pdf_options *options, mb_diags *diags) {
   cairo_device *d = mb_xcalloc(1, sizeof(cairo_device));
-  d->base = (mb_device){pdf_begin, cairo_box, pdf_end, pdf_close, cairo_free};
+  d->base = (mb_device){pdf_begin, pdf_box, pdf_end, pdf_close, cairo_free};
   d->fonts = fonts;
   d->diags = diags;
   d->out = out;
-  d->info = *info;
+  d->opt = *options;
+  d->book = book;
+  d->npages = (int)book->npages;
+  d->tagger = mb_tagger_new(book);
   d->ok = true;
   return &d->base;
 }

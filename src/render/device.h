@@ -28,13 +28,32 @@ void mb_device_free(mb_device *dev);
 /* Document information written into the PDF. */
 typedef struct mb_pdf_info {
   const char *title, *author, *subject, *keywords, *creator;
-  const char *date; /* ISO 8601 (YYYY-MM-DDThh:mm:ssZ), or NULL for none */
+  const char *date; /* ISO 8601 (YYYY-MM-DDThh:mm:ssZ) */
 } mb_pdf_info;
 
-typedef struct mb_fonts mb_fonts;
+/* How a PDF is drawn: for the screen (trim-size pages, links, outline, images at most
+ * max_ppi) or as a print master (pages grown by media_margin on every side for marks and a
+ * slug line, drawing clipped to the bleed, no links). Both are tagged. */
+typedef struct mb_pdf_options {
+  mb_pdf_info info;
+  bool print;
+  mb_len media_margin; /* print: from the trim edge to the media edge */
+  const char *slug;    /* print: the slug line's text (page numbers are added), or NULL */
+  double max_ppi;      /* downsample raster images above this resolution; 0: never */
+} mb_pdf_options;
 
-/* PDF to a stream (borrowed; the caller closes it after mb_device's close). */
-mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_pdf_info *info, mb_diags *diags);
+typedef struct mb_fonts mb_fonts;
+typedef struct mb_struct_attr mb_struct_attr;
+typedef struct mb_dest mb_dest;
+
+/* PDF to a stream (borrowed; the caller closes it after the device's close). */
+mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_book *book,
+                             const mb_pdf_options *options, mb_diags *diags);
+/* The language and alternate text of every structure element the PDF device created, in
+ * creation order (valid until the device is freed). */
+const mb_struct_attr *mb_pdf_device_struct(mb_device *dev, size_t *n);
+/* The heading each internal link points to, in drawing order (valid until freed). */
+const mb_dest *const *mb_pdf_device_links(mb_device *dev, size_t *n);
 /* One PNG per page, written as dir/page-NNN.png at dpi. */
 mb_device *mb_png_device_new(const char *dir, double dpi, mb_fonts *fonts, mb_diags *diags);
 /* A line per call on out. */
