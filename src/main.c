@@ -1,6 +1,7 @@
 /* mkbrochure: wires the stages together. content + layout + fonts → layout → render.
  * Only main prints diagnostics and chooses the exit status. */
 #include "content/content.h"
+#include "pdf/output.h"
 #include "image/image.h"
 #include "layout/layout.h"
 #include "render/device.h"
@@ -21,9 +22,10 @@
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 typedef struct options {
-  const char *output, *content, *layout, *fonts, *png_dir;
+  const char *output, *content, *layout, *fonts, *png_dir, *print_master, *preflight;
   double dpi;
-  bool dump, strict, quiet, timings;
+  mb_preset preset;
+  bool dump, strict, quiet, timings, cmyk, no_preflight;
 } options;
 
 /* --timings: the time each stage took, on stderr. */
@@ -56,6 +58,13 @@ static void usage(FILE *out) {
         "With no options, renders the Global MIT brochure to globalmit.pdf.\n"
         "\n"
         "  -o, --output=FILE     write the PDF to FILE ('-' for standard output)\n"
+        "      --preset=PRESET   screen (default: small, linked, for reading and email) or\n"
+        "                        print (PDF/X-4 print master with bleed and crop marks)\n"
+        "      --print-master=FILE  also write the print master to FILE, from the same layout\n"
+        "      --cmyk            convert print masters to CMYK with Ghostscript\n"
+        "      --preflight=FILE  check FILE for print (fonts, safe zone, image resolution,\n"
+        "                        page count, bleed) and exit; print renders are checked too\n"
+        "      --no-preflight    do not check print masters after writing them\n"
         "  -c, --content=PATH    a Markdown file or a folder of them (default: globalmit)\n"
         "  -l, --layout=LAYOUT   a layout file, or the name of a shipped layout\n"
         "                        (default: a4-booklet; also letter-booklet)\n"
@@ -82,7 +91,19 @@ static int usage_error(const char *fmt, const char *arg) {
 }
 
 static int parse_args(int argc, char **argv, options *o) {
-  enum { OPT_FONTS = 256, OPT_PNG, OPT_DPI, OPT_DUMP, OPT_STRICT, OPT_TIMINGS };
+  enum {
+    OPT_FONTS = 256,
+    OPT_PNG,
+    OPT_DPI,
+    OPT_DUMP,
+    OPT_STRICT,
+    OPT_TIMINGS,
+    OPT_PRESET,
+    OPT_MASTER,
+    OPT_CMYK,
+    OPT_PREFLIGHT,
+    OPT_NO_PREFLIGHT
+  };
   static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
                                         {"content", required_argument, NULL, 'c'},
                                         {"layout", required_argument, NULL, 'l'},
@@ -92,6 +113,11 @@ static int parse_args(int argc, char **argv, options *o) {
                                         {"dump-layout", no_argument, NULL, OPT_DUMP},
                                         {"strict", no_argument, NULL, OPT_STRICT},
                                         {"timings", no_argument, NULL, OPT_TIMINGS},
+                                        {"preset", required_argument, NULL, OPT_PRESET},
+                                        {"print-master", required_argument, NULL, OPT_MASTER},
+                                        {"cmyk", no_argument, NULL, OPT_CMYK},
+                                        {"preflight", required_argument, NULL, OPT_PREFLIGHT},
+                                        {"no-preflight", no_argument, NULL, OPT_NO_PREFLIGHT},
                                         {"quiet", no_argument, NULL, 'q'},
                                         {"help", no_argument, NULL, 'h'},
                                         {"version", no_argument, NULL, 'V'},
@@ -117,6 +143,18 @@ static int parse_args(int argc, char **argv, options *o) {
     case OPT_DUMP: o->dump = true; break;
     case OPT_STRICT: o->strict = true; break;
     case OPT_TIMINGS: o->timings = true; break;
+    case OPT_PRESET:
+      if (strcmp(optarg, "screen") == 0)
+        o->preset = MB_PRESET_SCREEN;
+      else if (strcmp(optarg, "print") == 0)
+        o->preset = MB_PRESET_PRINT;
+      else
+        return usage_error("--preset must be screen or print, not '%s'", optarg);
+      break;
+    case OPT_MASTER: o->print_master = optarg; break;
+    case OPT_CMYK: o->cmyk = true; break;
+    case OPT_PREFLIGHT: o->preflight = optarg; break;
+    case OPT_NO_PREFLIGHT: o->no_preflight = true; break;
     case 'q': o->quiet = true; break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("mkbrochure %s\n", MB_VERSION); return 0;
@@ -212,26 +250,24 @@ static void check_families(const mb_layout *layout, mb_fonts *fonts, mb_diags *d
 
 /* ---- output ---- */
 
-/* The PDF's creation date: SOURCE_DATE_EPOCH, else the front matter's date (YYYY-MM-DD),
- * else none (cairo then writes the time of the run). */
+/* The PDF's dates: SOURCE_DATE_EPOCH, else the front matter's date (YYYY-MM-DD), else now. */
 static void iso_date(const mb_meta *meta, char *buf, size_t size) {
-  buf[0] = '\0';
+  time_t t = time(NULL);
   const char *epoch = getenv("SOURCE_DATE_EPOCH");
+  int y, m, d;
+  char extra;
   if (epoch && *epoch) {
     char *end;
     long long v = strtoll(epoch, &end, 10);
-    if (*end || v < 0) return;
-    time_t t = (time_t)v;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!*end && v >= 0) t = (time_t)v;
+  } else if (meta->date && sscanf(meta->date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
+             y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+    snprintf(buf, size, "%04d-%02d-%02dT00:00:00Z", y, m, d);
     return;
   }
-  int y, m, d;
-  char extra;
-  if (meta->date && sscanf(meta->date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && y >= 1900 &&
-      m >= 1 && m <= 12 && d >= 1 && d <= 31)
-    snprintf(buf, size, "%04d-%02d-%02dT00:00:00Z", y, m, d);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static char *join_keywords(const mb_meta *m) {
@@ -246,24 +282,19 @@ static char *join_keywords(const mb_meta *m) {
   return s;
 }
 
-static bool write_pdf(const mb_book *book, mb_fonts *fonts, const char *path, mb_diags *diags) {
-  mb_outfile out;
-  if (!mb_outfile_open(&out, path, diags)) return false;
+static bool write_pdf(const mb_book *book, mb_fonts *fonts, const char *path, mb_preset preset,
+                      const options *o, mb_diags *diags) {
   char date[32];
   const mb_meta *m = &book->doc->meta;
   iso_date(m, date, sizeof date);
   char *keywords = join_keywords(m);
-  mb_pdf_info info = {
-      m->title, m->author, m->subject, keywords, "mkbrochure " MB_VERSION, date[0] ? date : NULL};
-  mb_device *dev = mb_pdf_device_new(out.fp, fonts, &info, diags);
-  bool ok = mb_render(book, dev);
-  mb_device_free(dev);
+  mb_output out = {preset,
+                   o->cmyk,
+                   !o->no_preflight,
+                   {m->title, m->author, m->subject, keywords, "mkbrochure " MB_VERSION, date}};
+  bool ok = mb_output_pdf(book, fonts, path, &out, diags);
   free(keywords);
-  if (!ok) {
-    mb_outfile_abort(&out);
-    return false;
-  }
-  return mb_outfile_commit(&out, diags);
+  return ok;
 }
 
 static bool write_png(const mb_book *book, mb_fonts *fonts, const options *o, mb_diags *diags) {
@@ -360,8 +391,9 @@ static void write_outputs(run *r, const options *o, timings *t, mb_diags *diags)
     mb_device_free(dev);
   } else {
     char *out = o->output ? mb_xstrdup(o->output) : default_output(r);
-    write_pdf(r->book, r->fonts, out, diags);
+    write_pdf(r->book, r->fonts, out, o->preset, o, diags);
     free(out);
+    if (o->print_master) write_pdf(r->book, r->fonts, o->print_master, MB_PRESET_PRINT, o, diags);
   }
   lap(t, "draw");
   if (o->png_dir && mb_diags_errors(diags) == 0) {
@@ -381,6 +413,12 @@ int main(int argc, char **argv) {
   timings t;
   timings_start(&t, o.timings);
   mb_diags *diags = mb_diags_new();
+  if (o.preflight) {
+    mb_preflight(o.preflight, stdout, diags);
+    st = finish(diags, &o);
+    mb_diags_free(diags);
+    return st;
+  }
   run r;
   memset(&r, 0, sizeof r);
   if (load_inputs(&r, &o, &t, diags)) {

@@ -741,6 +741,15 @@ static void set_defaults(mb_layout *l) {
   l->quotes = (mb_quote_spec){0x000000FF, MB_PT(2), MB_MM(4)};
   l->lists = (mb_list_spec){MB_MM(5), "\xE2\x80\xA2"};
   l->body.folio = l->body.running_head = true;
+  l->marks = (mb_marks_spec){true, true, true};
+}
+
+static void parse_marks(parser *p, yaml_node_t *map) {
+  static const char *const keys[] = {"crop", "registration", "slug", NULL};
+  if (!mb_yaml_check_map(&p->y, map, keys, "'marks'")) return fail(p);
+  get_bool(p, map, "crop", &p->layout->marks.crop);
+  get_bool(p, map, "registration", &p->layout->marks.registration);
+  get_bool(p, map, "slug", &p->layout->marks.slug);
 }
 
 static mb_layout *load_layout(const char *path, int depth, mb_diags *diags, mb_pos from);
@@ -781,9 +790,9 @@ static bool parse_extends(parser *p, yaml_node_t *root) {
 }
 
 static void parse_root(parser *p, yaml_node_t *root) {
-  static const char *const keys[] = {"name",     "extends",   "page",  "colors",
-                                     "styles",   "templates", "folio", "running-head",
-                                     "callouts", "quotes",    "lists", NULL};
+  static const char *const keys[] = {
+      "name",         "extends",  "page",   "colors", "styles", "templates", "folio",
+      "running-head", "callouts", "quotes", "lists",  "marks",  NULL};
   if (!mb_yaml_check_map(&p->y, root, keys, "the layout")) return fail(p);
   if (!parse_extends(p, root)) return;
   mb_layout *l = p->layout;
@@ -804,6 +813,7 @@ static void parse_root(parser *p, yaml_node_t *root) {
   if ((v = mb_yaml_get(&p->y, root, "callouts"))) parse_callouts(p, v);
   if ((v = mb_yaml_get(&p->y, root, "quotes"))) parse_quotes(p, v);
   if ((v = mb_yaml_get(&p->y, root, "lists"))) parse_lists(p, v);
+  if ((v = mb_yaml_get(&p->y, root, "marks"))) parse_marks(p, v);
 }
 
 static void keep_colors(parser *p) {

@@ -109,6 +109,11 @@ typedef struct mb_named_color {
   mb_color color;
 } mb_named_color;
 
+/* What a print master shows outside the bleed. */
+typedef struct mb_marks_spec {
+  bool crop, registration, slug;
+} mb_marks_spec;
+
 typedef struct mb_layout {
   mb_arena *arena;
   const char *path, *name;
@@ -128,6 +133,7 @@ typedef struct mb_layout {
   mb_callout_spec callouts;
   mb_quote_spec quotes;
   mb_list_spec lists;
+  mb_marks_spec marks;
 } mb_layout;
 
 /* Loads a layout from a file. NULL on error (diagnostics in diags). A layout may start from

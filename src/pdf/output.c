@@ -1,0 +1,278 @@
+/* Writing finished PDFs: presets, post-processing, CMYK conversion, atomic output. */
+#include "output.h"
+
+#include "pdf.h"
+#include "render/tags.h"
+#include "util/file.h"
+#include "util/mem.h"
+
+#include <cairo.h>
+#include <errno.h>
+#include <qpdf/qpdf-c.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum { MAX_PDF = 512 * 1024 * 1024 };
+
+#define MM (72.0 / 25.4)
+
+typedef struct buffer {
+  unsigned char *data;
+  size_t len;
+} buffer;
+
+/* Room beyond the bleed for crop marks (1 mm off, 5 mm long) and the slug line. */
+static mb_len media_margin(const mb_book *book) {
+  return book->layout->bleed + MB_MM(9);
+}
+
+/* ---- drawing into memory ---- */
+
+/* What the renderer leaves for the post-pass. */
+typedef struct drawn {
+  mb_struct_attr *attrs;
+  size_t nattrs;
+  mb_pdf_target *targets;
+  size_t ntargets;
+} drawn;
+
+static void keep_drawn(mb_device *dev, drawn *d) {
+  size_t n;
+  const mb_struct_attr *a = mb_pdf_device_struct(dev, &n);
+  d->attrs = mb_xcalloc(n + 1, sizeof(mb_struct_attr));
+  if (n) memcpy(d->attrs, a, n * sizeof(mb_struct_attr));
+  d->nattrs = n;
+  const mb_dest *const *links = mb_pdf_device_links(dev, &n);
+  d->targets = mb_xcalloc(n + 1, sizeof(mb_pdf_target));
+  for (size_t i = 0; i < n; i++)
+    d->targets[i] = (mb_pdf_target){links[i]->page, links[i]->x, links[i]->y};
+  d->ntargets = n;
+}
+
+static bool render(const mb_book *book, mb_fonts *fonts, const mb_output *out, const char *path,
+                   buffer *pdf, drawn *dr, mb_diags *diags) {
+  char *data = NULL;
+  size_t size = 0;
+  FILE *mem = open_memstream(&data, &size);
+  if (!mem) {
+    mb_io_error(diags, mb_pos_file(path), "out of memory");
+    return false;
+  }
+  mb_pdf_options o = {out->info, out->preset == MB_PRESET_PRINT, media_margin(book),
+                      book->layout->marks.slug ? mb_path_base(path) : NULL,
+                      out->preset == MB_PRESET_SCREEN ? 150 : 0};
+  mb_device *dev = mb_pdf_device_new(mem, fonts, book, &o, diags);
+  bool ok = mb_render(book, dev);
+  keep_drawn(dev, dr);
+  mb_device_free(dev);
+  fclose(mem);
+  pdf->data = (unsigned char *)data;
+  pdf->len = size;
+  return ok;
+}
+
+/* ---- post-processing ---- */
+
+/* Every language the document's structure uses, the main one first; NULL-terminated. */
+static const char **languages(const char *main, const mb_struct_attr *attrs, size_t n) {
+  const char **langs = mb_xcalloc(n + 2, sizeof(char *));
+  size_t k = 0;
+  if (main) langs[k++] = main;
+  for (size_t i = 0; i < n; i++) {
+    if (!attrs[i].lang) continue;
+    bool seen = false;
+    for (size_t j = 0; j < k && !seen; j++) seen = strcmp(langs[j], attrs[i].lang) == 0;
+    if (!seen) langs[k++] = attrs[i].lang;
+  }
+  return langs;
+}
+
+static mb_pdf_print print_geometry(const mb_book *book, bool cmyk) {
+  const mb_layout *l = book->layout;
+  mb_pdf_print pr;
+  memset(&pr, 0, sizeof pr);
+  pr.trim_w = mb_len_pt(l->page_w);
+  pr.trim_h = mb_len_pt(l->page_h);
+  pr.margin = mb_len_pt(media_margin(book));
+  pr.bleed = mb_len_pt(l->bleed);
+  pr.crop_marks = l->marks.crop;
+  pr.registration_marks = l->marks.registration;
+  pr.icc_path = mb_icc_find(cmyk ? "cmyk" : "srgb");
+  pr.icc_components = cmyk ? 4 : 3;
+  pr.condition = cmyk ? "Ghostscript default CMYK" : "sRGB IEC61966-2.1";
+  return pr;
+}
+
+static char *producer(void) {
+  char buf[160];
+  snprintf(buf, sizeof buf, "mkbrochure %s (cairo %s, qpdf %s)", MB_VERSION, cairo_version_string(),
+           qpdf_get_qpdf_version());
+  return mb_xstrdup(buf);
+}
+
+static bool finish(const mb_book *book, const mb_output *out, buffer *pdf, const drawn *dr,
+                   const mb_pdf_print *print, mb_diags *diags) {
+  const mb_doc *doc = book->doc;
+  const mb_pdf_info *i = &out->info;
+  const char *lang = doc->meta.lang ? doc->meta.lang : "en";
+  const char **langs = languages(lang, dr->attrs, dr->nattrs);
+  char *prod = producer();
+  mb_pdf_post post = {
+      {i->title, i->author, i->subject, i->keywords, i->creator, prod, i->date, lang, langs},
+      dr->attrs,
+      dr->nattrs,
+      dr->targets,
+      dr->ntargets,
+      out->preset == MB_PRESET_SCREEN,
+      print};
+  buffer done = {0};
+  bool ok = mb_pdf_finish(pdf->data, pdf->len, &post, &done.data, &done.len, diags);
+  free(prod);
+  free(langs);
+  if (ok) {
+    free(pdf->data);
+    *pdf = done;
+  }
+  return ok;
+}
+
+/* ---- CMYK with Ghostscript ---- */
+
+static char *find_program(const char *name) {
+  const char *path = getenv("PATH");
+  if (!path) return NULL;
+  char *copy = mb_xstrdup(path), *save = NULL;
+  for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+    char *exe = mb_path_join(*dir ? dir : ".", name);
+    if (access(exe, X_OK) == 0) {
+      free(copy);
+      return exe;
+    }
+    free(exe);
+  }
+  free(copy);
+  return NULL;
+}
+
+static bool write_temp(const buffer *b, char *tmpl, mb_diags *diags) {
+  int fd = mkstemp(tmpl);
+  if (fd < 0) {
+    mb_io_error(diags, mb_pos_file(tmpl), "cannot create a temporary file: %s", strerror(errno));
+    return false;
+  }
+  bool ok = write(fd, b->data, b->len) == (ssize_t)b->len;
+  close(fd);
+  if (!ok) mb_io_error(diags, mb_pos_file(tmpl), "cannot write a temporary file");
+  return ok;
+}
+
+static bool run_gs(const char *gs, const char *in, const char *out, const char *icc,
+                   mb_diags *diags) {
+  char icc_arg[600], out_arg[600];
+  snprintf(icc_arg, sizeof icc_arg, "-sOutputICCProfile=%s", icc);
+  snprintf(out_arg, sizeof out_arg, "-sOutputFile=%s", out);
+  char *argv[] = {(char *)gs,
+                  "-q",
+                  "-dNOPAUSE",
+                  "-dBATCH",
+                  "-dSAFER",
+                  "-sDEVICE=pdfwrite",
+                  "-dCompatibilityLevel=1.6",
+                  "-sColorConversionStrategy=CMYK",
+                  "-sProcessColorModel=DeviceCMYK",
+                  icc_arg,
+                  "-dAutoRotatePages=/None",
+                  "-dEmbedAllFonts=true",
+                  "-dSubsetFonts=true",
+                  out_arg,
+                  (char *)in,
+                  NULL};
+  pid_t pid;
+  int st;
+  if (posix_spawn(&pid, gs, NULL, NULL, argv, environ) != 0 || waitpid(pid, &st, 0) < 0 ||
+      !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    mb_io_error(diags, mb_pos_file(gs), "Ghostscript could not convert the print master to CMYK");
+    return false;
+  }
+  return true;
+}
+
+static bool to_cmyk(buffer *pdf, mb_diags *diags) {
+  char *gs = find_program("gs");
+  const char *icc = mb_icc_find("cmyk");
+  if (!gs || !icc) {
+    mb_io_error(diags, mb_pos_file(NULL),
+                "--cmyk needs Ghostscript and its CMYK profile, which are not installed "
+                "(apt-get install ghostscript)");
+    free(gs);
+    return false;
+  }
+  const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  char *in = mb_path_join(tmpdir, "mkbrochure-rgb-XXXXXX");
+  char *out = mb_path_join(tmpdir, "mkbrochure-cmyk-XXXXXX");
+  bool ok = write_temp(pdf, in, diags) && write_temp(&(buffer){NULL, 0}, out, diags) &&
+            run_gs(gs, in, out, icc, diags);
+  size_t len = 0;
+  char *data = ok ? mb_read_file(out, MAX_PDF, &len, diags, mb_pos_file(NULL)) : NULL;
+  unlink(in);
+  unlink(out);
+  free(in);
+  free(out);
+  free(gs);
+  if (!data) return false;
+  free(pdf->data);
+  pdf->data = (unsigned char *)data;
+  pdf->len = len;
+  return true;
+}
+
+/* ---- writing ---- */
+
+static bool write_file(const buffer *pdf, const char *path, mb_diags *diags) {
+  mb_outfile f;
+  if (!mb_outfile_open(&f, path, diags)) return false;
+  if (fwrite(pdf->data, 1, pdf->len, f.fp) != pdf->len) {
+    mb_io_error(diags, mb_pos_file(path), "cannot write: %s", strerror(errno));
+    mb_outfile_abort(&f);
+    return false;
+  }
+  return mb_outfile_commit(&f, diags);
+}
+
+bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, const char *path, const mb_output *out,
+                   mb_diags *diags) {
+  bool print = out->preset == MB_PRESET_PRINT;
+  if (!print) {
+    mb_tagger *t = mb_tagger_new(book);
+    mb_tagger_check_links(t, book->doc, diags);
+    mb_tagger_free(t);
+  }
+  mb_pdf_print geometry = print_geometry(book, false);
+  if (print && !geometry.icc_path) {
+    mb_io_error(diags, mb_pos_file(NULL),
+                "the print master needs an sRGB ICC profile (apt-get install icc-profiles-free)");
+    return false;
+  }
+  buffer pdf = {0};
+  drawn dr = {0};
+  bool ok = render(book, fonts, out, path, &pdf, &dr, diags) &&
+            finish(book, out, &pdf, &dr, print ? &geometry : NULL, diags);
+  if (ok && print && out->cmyk) {
+    mb_pdf_print cmyk = print_geometry(book, true);
+    cmyk.crop_marks = cmyk.registration_marks = false; /* drawn already */
+    drawn none = {0};
+    ok = to_cmyk(&pdf, diags) && finish(book, out, &pdf, &none, &cmyk, diags);
+  }
+  ok = ok && write_file(&pdf, path, diags);
+  free(pdf.data);
+  free(dr.attrs);
+  free(dr.targets);
+  if (ok && print && out->preflight && strcmp(path, "-") != 0)
+    ok = mb_preflight(path, stderr, diags);
+  return ok;
+}

@@ -1,0 +1,32 @@
+/* Writing a book as a finished PDF: draw with cairo into memory, post-process with qpdf,
+ * convert to CMYK with Ghostscript when asked, write atomically, preflight a print master.
+ *
+ * Two presets: screen (the email attachment: trim-size pages, links, bookmarks, tagged,
+ * images at most 150 ppi, linearized) and print (the PDF/X-4 print master: bleed, crop and
+ * registration marks, slug line, TrimBox/BleedBox, output intent). */
+#ifndef MB_PDF_OUTPUT_H
+#define MB_PDF_OUTPUT_H
+
+#include "layout/box.h"
+#include "render/device.h"
+
+typedef enum { MB_PRESET_SCREEN, MB_PRESET_PRINT } mb_preset;
+
+typedef struct mb_output {
+  mb_preset preset;
+  bool cmyk;      /* print: convert to CMYK with Ghostscript */
+  bool preflight; /* print: check the result (mb_preflight) */
+  mb_pdf_info info;
+} mb_output;
+
+/* Writes path ("-" for standard output). False on failure or failed preflight (diagnosed). */
+bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, const char *path, const mb_output *out,
+                   mb_diags *diags);
+
+/* Checks a PDF for print: fonts embedded, nothing closer than 5 mm to the trim (the safe
+ * zone), raster images of 300 ppi or more, a page count that is a multiple of 4, backgrounds
+ * that reach the bleed edge. Writes one line per check to report. True when all pass; an
+ * unreadable file is an I/O error in diags. */
+bool mb_preflight(const char *path, FILE *report, mb_diags *diags);
+
+#endif

@@ -1,0 +1,301 @@
+/* Preflight: checks a PDF the way a print shop's preflight does. Boxes and the page count
+ * come from qpdf; text positions, image placements and pixels from poppler. */
+#include "output.h"
+
+#include "util/mem.h"
+
+#include <math.h>
+#include <poppler.h>
+#include <qpdf/qpdf-c.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MM (72.0 / 25.4)
+#define SAFE_ZONE (5 * MM)
+#define MIN_PPI 300.0
+#define BLEED_DPI 36.0
+
+typedef struct box {
+  double x0, y0, x1, y1; /* PDF coordinates: origin bottom left */
+} box;
+
+typedef struct page_boxes {
+  box media, trim, bleed;
+  bool has_trim, has_bleed;
+  bool has_xobjects; /* images can only be there */
+} page_boxes;
+
+typedef MB_VEC(int) int_vec;
+
+typedef struct check {
+  const char *name;
+  int_vec pages; /* where it fails */
+  char detail[160];
+  bool whole; /* about the whole document: no page list */
+} check;
+
+/* ---- boxes with qpdf ---- */
+
+static bool read_box(qpdf_data q, qpdf_oh page, const char *key, box *b) {
+  qpdf_oh a = qpdf_oh_get_key(q, page, key);
+  if (!qpdf_oh_is_array(q, a) || qpdf_oh_get_array_n_items(q, a) != 4) return false;
+  double v[4];
+  for (int i = 0; i < 4; i++) {
+    qpdf_oh n = qpdf_oh_get_array_item(q, a, i);
+    if (!qpdf_oh_get_value_as_number(q, n, &v[i])) return false;
+  }
+  *b = (box){fmin(v[0], v[2]), fmin(v[1], v[3]), fmax(v[0], v[2]), fmax(v[1], v[3])};
+  return true;
+}
+
+/* Every page's boxes, and a copy of the PDF for poppler without its output intents (poppler
+ * would build colour transforms from them for every page, five times the work for checks
+ * that do not depend on them). NULL if qpdf cannot read the file. */
+static page_boxes *read_boxes(const char *path, int *npages, GBytes **copy, mb_diags *diags) {
+  qpdf_data q = qpdf_init();
+  qpdf_silence_errors(q);
+  qpdf_set_suppress_warnings(q, 1);
+  page_boxes *pages = NULL;
+  if (qpdf_read(q, path, NULL) & QPDF_ERRORS) {
+    mb_io_error(diags, mb_pos_file(path), "cannot read the PDF: %s",
+                qpdf_get_error_full_text(q, qpdf_get_error(q)));
+    qpdf_cleanup(&q);
+    return NULL;
+  }
+  *npages = qpdf_get_num_pages(q);
+  pages = mb_xcalloc((size_t)*npages + 1, sizeof(page_boxes));
+  for (int i = 0; i < *npages; i++) {
+    qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
+    page_boxes *b = &pages[i];
+    read_box(q, page, "/MediaBox", &b->media);
+    b->has_trim = read_box(q, page, "/TrimBox", &b->trim);
+    b->has_bleed = read_box(q, page, "/BleedBox", &b->bleed);
+    if (!b->has_trim) b->trim = b->media;
+    if (!b->has_bleed) b->bleed = b->trim;
+    qpdf_oh res = qpdf_oh_get_key(q, page, "/Resources");
+    b->has_xobjects = !qpdf_oh_is_dictionary(q, res) /* inherited: look anyway */ ||
+                      qpdf_oh_is_dictionary(q, qpdf_oh_get_key(q, res, "/XObject"));
+  }
+  qpdf_oh_remove_key(q, qpdf_get_root(q), "/OutputIntents");
+  if (!(qpdf_init_write_memory(q) & QPDF_ERRORS) && !(qpdf_write(q) & QPDF_ERRORS))
+    *copy = g_bytes_new(qpdf_get_buffer(q), qpdf_get_buffer_length(q));
+  qpdf_cleanup(&q);
+  return pages;
+}
+
+/* ---- reporting ---- */
+
+static void fail_page(check *c, int page) {
+  if (!c->pages.len || c->pages.items[c->pages.len - 1] != page) mb_vec_push(&c->pages, page);
+}
+
+static void report(FILE *out, const char *path, const check *c, const char *pass) {
+  if (!c->pages.len) {
+    fprintf(out, "%s: preflight: PASS %s: %s\n", path, c->name, pass);
+    return;
+  }
+  if (c->whole) {
+    fprintf(out, "%s: preflight: FAIL %s: %s\n", path, c->name, c->detail);
+    return;
+  }
+  fprintf(out, "%s: preflight: FAIL %s: %s on page%s ", path, c->name, c->detail,
+          c->pages.len > 1 ? "s" : "");
+  for (size_t i = 0; i < c->pages.len && i < 40; i++)
+    fprintf(out, "%s%d", i ? ", " : "", c->pages.items[i]);
+  fputs(c->pages.len > 40 ? ", ...\n" : "\n", out);
+}
+
+/* ---- the checks ---- */
+
+static int check_fonts(PopplerDocument *doc, check *c) {
+  PopplerFontInfo *info = poppler_font_info_new(doc);
+  PopplerFontsIter *it = NULL;
+  int fonts = 0, n = poppler_document_get_n_pages(doc);
+  /* Scanned a page at a time so a missing font is reported with its page. */
+  for (int p = 0; p < n; p++) {
+    if (!poppler_font_info_scan(info, 1, &it) || !it) continue;
+    do {
+      fonts++;
+      if (!poppler_fonts_iter_is_embedded(it)) {
+        fail_page(c, p + 1);
+        snprintf(c->detail, sizeof c->detail, "font %s is not embedded",
+                 poppler_fonts_iter_get_name(it) ? poppler_fonts_iter_get_name(it) : "(unnamed)");
+      }
+    } while (poppler_fonts_iter_next(it));
+    poppler_fonts_iter_free(it);
+    it = NULL;
+  }
+  poppler_font_info_free(info);
+  return fonts;
+}
+
+/* poppler's page coordinates run from the media box's top left, y down. */
+static box to_pdf(const page_boxes *b, double x0, double y0, double x1, double y1) {
+  double top = b->media.y1;
+  return (box){b->media.x0 + x0, top - y1, b->media.x0 + x1, top - y0};
+}
+
+static bool in_safe_zone_band(const box *r, const box *trim) {
+  double cx = (r->x0 + r->x1) / 2, cy = (r->y0 + r->y1) / 2;
+  if (cx < trim->x0 || cx > trim->x1 || cy < trim->y0 || cy > trim->y1) return false;
+  return r->x0 < trim->x0 + SAFE_ZONE || r->x1 > trim->x1 - SAFE_ZONE ||
+         r->y0 < trim->y0 + SAFE_ZONE || r->y1 > trim->y1 - SAFE_ZONE;
+}
+
+static void check_text(PopplerPage *page, const page_boxes *b, int number, check *c) {
+  PopplerRectangle *rects = NULL;
+  guint n = 0;
+  char *text = poppler_page_get_text(page);
+  if (!poppler_page_get_text_layout(page, &rects, &n)) {
+    g_free(text);
+    return;
+  }
+  const char *s = text;
+  for (guint i = 0; i < n && s && *s; i++, s = g_utf8_next_char(s)) {
+    if (g_unichar_isspace(g_utf8_get_char(s))) continue;
+    box r = to_pdf(b, rects[i].x1, rects[i].y1, rects[i].x2, rects[i].y2);
+    if (in_safe_zone_band(&r, &b->trim)) {
+      fail_page(c, number);
+      snprintf(c->detail, sizeof c->detail, "text closer than 5 mm to the trim");
+      break;
+    }
+  }
+  g_free(rects);
+  g_free(text);
+}
+
+/* Images: resolution at placed size; closeness to the trim unless they run into the bleed. */
+static void check_images(PopplerPage *page, const page_boxes *b, int number, check *res,
+                         check *safe, double *lowest) {
+  GList *maps = poppler_page_get_image_mapping(page);
+  for (GList *l = maps; l; l = l->next) {
+    PopplerImageMapping *m = l->data;
+    box r = to_pdf(b, m->area.x1, m->area.y1, m->area.x2, m->area.y2);
+    cairo_surface_t *img = poppler_page_get_image(page, m->image_id);
+    if (img) {
+      double w = r.x1 - r.x0, h = r.y1 - r.y0;
+      double ppi = fmin(cairo_image_surface_get_width(img) / (w / 72.0),
+                        cairo_image_surface_get_height(img) / (h / 72.0));
+      if (ppi < MIN_PPI - 0.5) {
+        fail_page(res, number);
+        if (ppi < *lowest) *lowest = ppi;
+        snprintf(res->detail, sizeof res->detail, "images below %.0f ppi at placed size (%.0f ppi)",
+                 MIN_PPI, *lowest);
+      }
+      cairo_surface_destroy(img);
+    }
+    bool bleeds = r.x0 < b->trim.x0 || r.y0 < b->trim.y0 || r.x1 > b->trim.x1 || r.y1 > b->trim.y1;
+    if (!bleeds && in_safe_zone_band(&r, &b->trim)) {
+      fail_page(safe, number);
+      snprintf(safe->detail, sizeof safe->detail, "text or images closer than 5 mm to the trim");
+    }
+  }
+  poppler_page_free_image_mapping(maps);
+}
+
+/* A page rendered at a low resolution, white behind. */
+static cairo_surface_t *render_page(PopplerPage *page, const page_boxes *b) {
+  double s = BLEED_DPI / 72.0;
+  int w = (int)ceil((b->media.x1 - b->media.x0) * s),
+      h = (int)ceil((b->media.y1 - b->media.y0) * s);
+  cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *cr = cairo_create(img);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_scale(cr, s, s);
+  poppler_page_render_for_printing(page, cr);
+  cairo_destroy(cr);
+  cairo_surface_flush(img);
+  return img;
+}
+
+static bool white_at(cairo_surface_t *img, const page_boxes *b, double x, double y) {
+  double s = BLEED_DPI / 72.0;
+  int px = (int)((x - b->media.x0) * s), py = (int)((b->media.y1 - y) * s);
+  int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+  if (px < 0 || py < 0 || px >= w || py >= h) return true;
+  uint32_t v = ((uint32_t *)(void *)(cairo_image_surface_get_data(img) +
+                                     (size_t)py * (size_t)cairo_image_surface_get_stride(img)))[px];
+  return (v & 0xFFFFFF) == 0xFFFFFF;
+}
+
+/* Where colour touches the trim edge, it must go on to the bleed edge. */
+static void check_bleed(PopplerPage *page, const page_boxes *b, int number, check *c) {
+  if (b->bleed.x0 >= b->trim.x0 - 0.5) return; /* no bleed to reach */
+  cairo_surface_t *img = render_page(page, b);
+  const double step = 72.0 / BLEED_DPI, in = 1.5 * step, out = 0.5 * step;
+  int misses = 0;
+  for (double x = b->trim.x0 + 3 * step; x < b->trim.x1 - 3 * step; x += step) {
+    misses += !white_at(img, b, x, b->trim.y0 + in) && white_at(img, b, x, b->bleed.y0 + out);
+    misses += !white_at(img, b, x, b->trim.y1 - in) && white_at(img, b, x, b->bleed.y1 - out);
+  }
+  for (double y = b->trim.y0 + 3 * step; y < b->trim.y1 - 3 * step; y += step) {
+    misses += !white_at(img, b, b->trim.x0 + in, y) && white_at(img, b, b->bleed.x0 + out, y);
+    misses += !white_at(img, b, b->trim.x1 - in, y) && white_at(img, b, b->bleed.x1 - out, y);
+  }
+  cairo_surface_destroy(img);
+  if (misses > 2) {
+    fail_page(c, number);
+    snprintf(c->detail, sizeof c->detail, "colour at the trim edge stops short of the bleed edge");
+  }
+}
+
+static PopplerDocument *open_doc(const char *path, GBytes *bytes, mb_diags *diags) {
+  GError *err = NULL;
+  PopplerDocument *doc = bytes ? poppler_document_new_from_bytes(bytes, NULL, &err) : NULL;
+  if (!doc)
+    mb_io_error(diags, mb_pos_file(path), "cannot read the PDF: %s", err ? err->message : "error");
+  g_clear_error(&err);
+  return doc;
+}
+
+bool mb_preflight(const char *path, FILE *out, mb_diags *diags) {
+  int npages = 0;
+  GBytes *bytes = NULL;
+  page_boxes *boxes = read_boxes(path, &npages, &bytes, diags);
+  PopplerDocument *doc = boxes ? open_doc(path, bytes, diags) : NULL;
+  if (bytes) g_bytes_unref(bytes);
+  if (!doc) {
+    free(boxes);
+    return false;
+  }
+  check fonts = {"fonts", {0}, "", false}, safe = {"safe zone", {0}, "", false},
+        images = {"images", {0}, "", false}, pages = {"pages", {0}, "", true},
+        bleed = {"bleed", {0}, "", false}, marks = {"boxes", {0}, "", false};
+  double lowest = 1e9;
+  int nfonts = check_fonts(doc, &fonts);
+  for (int i = 0; i < npages && i < poppler_document_get_n_pages(doc); i++) {
+    PopplerPage *page = poppler_document_get_page(doc, i);
+    if (!boxes[i].has_trim || !boxes[i].has_bleed) {
+      fail_page(&marks, i + 1);
+      snprintf(marks.detail, sizeof marks.detail, "no TrimBox or BleedBox");
+    }
+    check_text(page, &boxes[i], i + 1, &safe);
+    if (boxes[i].has_xobjects) check_images(page, &boxes[i], i + 1, &images, &safe, &lowest);
+    check_bleed(page, &boxes[i], i + 1, &bleed);
+    g_object_unref(page);
+  }
+  if (npages % 4) {
+    fail_page(&pages, npages);
+    snprintf(pages.detail, sizeof pages.detail, "%d, not a multiple of 4", npages);
+  }
+  char note[64];
+  snprintf(note, sizeof note, "all %d fonts embedded", nfonts);
+  report(out, path, &fonts, note);
+  report(out, path, &marks, "TrimBox and BleedBox on every page");
+  report(out, path, &safe, "no text or image closer than 5 mm to the trim");
+  report(out, path, &images, "raster images at 300 ppi or more");
+  snprintf(note, sizeof note, "%d, a multiple of 4", npages);
+  report(out, path, &pages, note);
+  report(out, path, &bleed, "colour at the trim edge reaches the bleed edge");
+  check *all[] = {&fonts, &marks, &safe, &images, &pages, &bleed};
+  bool ok = true;
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+    ok &= all[i]->pages.len == 0;
+    free(all[i]->pages.items);
+  }
+  if (!ok) mb_error(diags, mb_pos_file(path), "preflight failed: the PDF is not ready for print");
+  g_object_unref(doc);
+  free(boxes);
+  return ok;
+}
