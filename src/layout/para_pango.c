@@ -107,7 +107,8 @@ static mb_color run_color(const PangoItem *item, mb_color fallback) {
     PangoAttribute *a = l->data;
     if (a->klass->type == PANGO_ATTR_FOREGROUND) {
       PangoColor c = ((PangoAttrColor *)a)->color;
-      return (mb_color)((c.red >> 8) << 24 | (c.green >> 8) << 16 | (c.blue >> 8) << 8 | 0xFF);
+      return (mb_color)((uint32_t)(c.red >> 8) << 24 | (uint32_t)(c.green >> 8) << 16 |
+                        (uint32_t)(c.blue >> 8) << 8 | 0xFFu);
     }
   }
   return fallback;
