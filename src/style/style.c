@@ -730,6 +730,7 @@ static void parse_lists(parser *p, yaml_node_t *map) {
 static void set_defaults(mb_layout *l) {
   l->page_w = MB_MM(210), l->page_h = MB_MM(297);
   l->margin_top = l->margin_bottom = l->margin_inner = l->margin_outer = MB_MM(20);
+  l->bleed = MB_MM(3);
   l->columns = 1;
   l->gutter = MB_MM(5);
   l->page_multiple = 4;
