@@ -19,6 +19,7 @@ typedef struct parser {
   MB_VEC(size_t) lines; /* byte offset of each line start */
   mb_diags *diags;
   int depth;
+  bool failed; /* an error in a block that was kept */
 } parser;
 
 typedef struct textbuf {
@@ -27,7 +28,7 @@ typedef struct textbuf {
   MB_VEC(mb_srcmark) marks;
 } textbuf;
 
-enum { MAX_NESTING = 64 };
+enum { MAX_NESTING = MB_CONTENT_MAX_NESTING };
 
 /* ---- positions ---- */
 
@@ -311,6 +312,14 @@ static bool is_fenced(cmark_node *n) {
   return lines < cmark_node_get_end_line(n) - cmark_node_get_start_line(n) + 1;
 }
 
+/* Keeps the work of one paragraph bounded. */
+static void check_size(parser *p, const mb_block *b, const mb_text *t, const char *what) {
+  if (t->len <= MB_CONTENT_MAX_TEXT) return;
+  mb_error(p->diags, b->pos, "%s of %u bytes is longer than the limit of %d bytes: split it", what,
+           t->len, MB_CONTENT_MAX_TEXT);
+  p->failed = true;
+}
+
 static bool convert_block(parser *p, cmark_node *n, mb_block *b) {
   b->pos = node_pos(p, n);
   switch (cmark_node_get_type(n)) {
@@ -321,6 +330,7 @@ static bool convert_block(parser *p, cmark_node *n, mb_block *b) {
     } else {
       b->kind = MB_BLOCK_PARA;
       b->u.text = inline_text(p, n);
+      check_size(p, b, &b->u.text, "a paragraph");
     }
     return true;
   }
@@ -328,6 +338,7 @@ static bool convert_block(parser *p, cmark_node *n, mb_block *b) {
     b->kind = MB_BLOCK_HEADING;
     b->u.heading.level = cmark_node_get_heading_level(n);
     b->u.heading.text = inline_text(p, n);
+    check_size(p, b, &b->u.heading.text, "a heading");
     return true;
   case CMARK_NODE_BLOCK_QUOTE: b->kind = MB_BLOCK_QUOTE; return convert_blocks(p, n, &b->u.quote);
   case CMARK_NODE_LIST: return convert_list(p, n, b);
@@ -339,12 +350,14 @@ static bool convert_block(parser *p, cmark_node *n, mb_block *b) {
     }
     b->kind = MB_BLOCK_CODE;
     b->u.text = literal_text(p, n, is_fenced(n) ? 1 : 0);
+    check_size(p, b, &b->u.text, "a code block");
     return true;
   }
   case CMARK_NODE_HTML_BLOCK:
     if (is_comment(cmark_node_get_literal(n))) return false;
     b->kind = MB_BLOCK_PARA;
     b->u.text = literal_text(p, n, 0);
+    check_size(p, b, &b->u.text, "a block of HTML");
     return true;
   case CMARK_NODE_THEMATIC_BREAK: b->kind = MB_BLOCK_PAGEBREAK; return true;
   default: return false;
@@ -568,6 +581,7 @@ bool mb_content_parse(mb_doc *doc, const char *path, const char *buf, size_t len
   index_lines(&p);
   cmark_node *root = cmark_parse_document(copy, len, CMARK_OPT_SOURCEPOS);
   ok &= convert_blocks(&p, root, &sec.blocks);
+  ok &= !p.failed;
   cmark_node_free(root);
   free(copy);
   free(p.lines.items);
@@ -676,10 +690,18 @@ mb_doc *mb_content_load(const char *path, mb_diags *diags) {
   } else {
     ok = load_file(doc, path, diags);
   }
+  if (ok) {
+    mb_doc_finish(doc);
+    if (doc->nblocks > MB_CONTENT_MAX_BLOCKS) {
+      mb_error(diags, mb_pos_file(path),
+               "the content has %d paragraphs, headings and other blocks; the limit is %d",
+               doc->nblocks, MB_CONTENT_MAX_BLOCKS);
+      ok = false;
+    }
+  }
   if (!ok) {
     mb_doc_free(doc);
     return NULL;
   }
-  mb_doc_finish(doc);
   return doc;
 }

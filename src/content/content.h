@@ -11,8 +11,11 @@
 
 /* Content limits, so that hostile input ends quickly. */
 enum {
-  MB_CONTENT_MAX_FILE = 32 * 1024 * 1024,
-  MB_CONTENT_MAX_FILES = 1000,
+  MB_CONTENT_MAX_FILE = 32 * 1024 * 1024, /* bytes in one Markdown file */
+  MB_CONTENT_MAX_FILES = 1000,            /* Markdown files in a content folder */
+  MB_CONTENT_MAX_TEXT = 32 * 1024,        /* bytes in one paragraph, heading or code block */
+  MB_CONTENT_MAX_BLOCKS = 20000,          /* paragraphs, headings, items... in a document */
+  MB_CONTENT_MAX_NESTING = 64,            /* lists and quotes inside each other */
 };
 
 mb_doc *mb_content_load(const char *path, mb_diags *diags);
