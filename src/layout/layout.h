@@ -12,6 +12,9 @@
 #include "box.h"
 #include "para.h"
 
+/* Layout stops with an error after this many pages. */
+enum { MB_LAYOUT_MAX_PAGES = 1000 };
+
 mb_book *mb_layout_run(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
                        mb_diags *diags);
 

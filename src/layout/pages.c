@@ -21,9 +21,21 @@ typedef struct page_draft {
 struct page_builder {
   lctx *c;
   MB_VEC(page_draft) pages;
-  mb_len top; /* where the body flow continues on the current page */
-  bool fresh; /* nothing flowed into the current page yet */
+  mb_len top;    /* where the body flow continues on the current page */
+  bool fresh;    /* nothing flowed into the current page yet */
+  bool too_long; /* the page limit was reached */
 };
+
+/* Past the page limit, flowing stops (once, with an error). */
+static bool over_limit(page_builder *pb, const flow_item *it) {
+  if (pb->pages.len <= MB_LAYOUT_MAX_PAGES) return false;
+  if (!pb->too_long)
+    mb_error(pb->c->diags, it->pos.file ? it->pos : mb_pos_file(pb->c->section->path),
+             "the brochure runs past %d pages, the limit; this is where it stops",
+             MB_LAYOUT_MAX_PAGES);
+  pb->too_long = true;
+  return true;
+}
 
 page_builder *mb_pages_new(lctx *c) {
   page_builder *pb = mb_xcalloc(1, sizeof(page_builder));
@@ -291,7 +303,7 @@ static void place_span_item(page_builder *pb, const flow_item *it, size_t s, siz
 void mb_pages_flow_body(page_builder *pb, const flow *items) {
   const flow_item *it = items->items;
   size_t n = items->len, i = 0;
-  while (i < n) {
+  while (i < n && !over_limit(pb, &it[i])) {
     region r = body_region(pb);
     if (it[i].kind == FLOW_BREAK) {
       if (!pb->fresh) new_body_page(pb);
