@@ -24,11 +24,18 @@ typedef struct raw_style {
   mb_style style;
 } raw_style;
 
+/* The layouts being read, from this one up through those it extends. */
+typedef struct lineage {
+  char *real; /* real path, or NULL if unknown */
+  int depth;
+  const struct lineage *up;
+} lineage;
+
 typedef struct parser {
   mb_yaml y;
   mb_layout *layout;
   const mb_layout *base; /* resolved base layout, or NULL */
-  int depth;             /* how many layouts extend this one */
+  const lineage *line;   /* this layout and those that extend it */
   mb_diags *diags;
   bool ok;
   MB_VEC(named_color) colors;
@@ -753,7 +760,16 @@ static void parse_marks(parser *p, yaml_node_t *map) {
   get_bool(p, map, "slug", &p->layout->marks.slug);
 }
 
-static mb_layout *load_layout(const char *path, int depth, mb_diags *diags, mb_pos from);
+static mb_layout *load_layout(const char *path, const lineage *up, mb_diags *diags, mb_pos from);
+
+/* Is the layout at file already being read, further down the chain? */
+static bool in_lineage(const lineage *l, const char *file) {
+  char *real = realpath(file, NULL);
+  bool found = false;
+  for (; l && real && !found; l = l->up) found = l->real && strcmp(l->real, real) == 0;
+  free(real);
+  return found;
+}
 
 /* extends: the base layout's values become this layout's starting point. */
 static bool parse_extends(parser *p, yaml_node_t *root) {
@@ -762,8 +778,8 @@ static bool parse_extends(parser *p, yaml_node_t *root) {
   const char *name = mb_yaml_str(&p->y, v, "extends");
   if (!name) return fail(p), false;
   mb_pos pos = mb_yaml_pos(&p->y, v);
-  if (p->depth >= MAX_EXTENDS) {
-    mb_error(p->diags, pos, "layouts extend each other more than %d deep (a cycle?)", MAX_EXTENDS);
+  if (p->line->depth >= MAX_EXTENDS) {
+    mb_error(p->diags, pos, "layouts extend each other more than %d deep", MAX_EXTENDS);
     return fail(p), false;
   }
   char *dir = mb_path_dir(p->layout->path), *file;
@@ -775,7 +791,14 @@ static bool parse_extends(parser *p, yaml_node_t *root) {
     file = mb_path_join(dir, base);
   }
   free(dir);
-  mb_layout *base = load_layout(file, p->depth + 1, p->diags, pos);
+  if (in_lineage(p->line, file)) {
+    char q[120];
+    mb_error(p->diags, pos, "layout cycle: %s extends a layout that extends it",
+             mb_quote(q, sizeof q, name, strlen(name), 60));
+    free(file);
+    return fail(p), false;
+  }
+  mb_layout *base = load_layout(file, p->line, p->diags, pos);
   free(file);
   if (!base) return fail(p), false;
   mb_layout *l = p->layout;
@@ -823,11 +846,12 @@ static void keep_colors(parser *p) {
   l->colors = mb_arena_memdup(arena(p), p->colors.items, p->colors.len * sizeof(named_color));
 }
 
-static mb_layout *parse_layout(const char *path, const char *buf, size_t len, int depth,
+static mb_layout *parse_layout(const char *path, const char *buf, size_t len, const lineage *up,
                                mb_diags *diags) {
   parser p;
   memset(&p, 0, sizeof p);
-  p.depth = depth;
+  lineage self = {realpath(path, NULL), up ? up->depth + 1 : 0, up};
+  p.line = &self;
   p.diags = diags;
   p.ok = true;
   p.layout = mb_xcalloc(1, sizeof(mb_layout));
@@ -854,6 +878,7 @@ static mb_layout *parse_layout(const char *path, const char *buf, size_t len, in
     p.ok = false;
   }
   keep_colors(&p);
+  free(self.real);
   free(p.colors.items);
   free(p.styles.items);
   if (!p.ok) {
@@ -864,20 +889,20 @@ static mb_layout *parse_layout(const char *path, const char *buf, size_t len, in
 }
 
 mb_layout *mb_layout_parse(const char *path, const char *buf, size_t len, mb_diags *diags) {
-  return parse_layout(path, buf, len, 0, diags);
+  return parse_layout(path, buf, len, NULL, diags);
 }
 
-static mb_layout *load_layout(const char *path, int depth, mb_diags *diags, mb_pos from) {
+static mb_layout *load_layout(const char *path, const lineage *up, mb_diags *diags, mb_pos from) {
   size_t len;
   char *buf = mb_read_file(path, MAX_LAYOUT_FILE, &len, diags, from);
   if (!buf) return NULL;
-  mb_layout *l = parse_layout(path, buf, len, depth, diags);
+  mb_layout *l = parse_layout(path, buf, len, up, diags);
   free(buf);
   return l;
 }
 
 mb_layout *mb_layout_load(const char *path, mb_diags *diags) {
-  return load_layout(path, 0, diags, mb_pos_file(NULL));
+  return load_layout(path, NULL, diags, mb_pos_file(NULL));
 }
 
 void mb_layout_free(mb_layout *layout) {
