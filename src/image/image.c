@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { MAX_IMAGE_FILE = 64 * 1024 * 1024 };
 
@@ -106,18 +107,43 @@ static bool probe_one(mb_block *b, mb_diags *diags) {
 
 typedef struct probe_state {
   mb_diags *diags;
+  char *root; /* real path of the content folder; NULL: anywhere */
   bool ok;
 } probe_state;
+
+/* Is path (which exists) inside the folder root? Symbolic links are followed first. */
+static bool inside(const char *root, const char *path) {
+  char *real = realpath(path, NULL);
+  if (!real) return false;
+  size_t n = strlen(root);
+  bool in = strncmp(real, root, n) == 0 && (real[n] == '/' || strcmp(root, "/") == 0);
+  free(real);
+  return in;
+}
 
 static void probe_block(mb_block *b, int depth, void *data) {
   (void)depth;
   probe_state *st = data;
-  if (b->kind == MB_BLOCK_IMAGE && !probe_one(b, st->diags)) st->ok = false;
+  if (b->kind != MB_BLOCK_IMAGE) return;
+  if (st->root && access(b->u.image.path, F_OK) == 0 && !inside(st->root, b->u.image.path)) {
+    mb_error(st->diags, b->pos,
+             "image '%s' is outside the content folder; use --allow-outside to allow it",
+             b->u.image.src);
+    st->ok = false;
+    return;
+  }
+  if (!probe_one(b, st->diags)) st->ok = false;
 }
 
-bool mb_image_probe(mb_doc *doc, mb_diags *diags) {
-  probe_state st = {diags, true};
+bool mb_image_probe(mb_doc *doc, const char *content_path, bool allow_outside, mb_diags *diags) {
+  probe_state st = {diags, NULL, true};
+  if (!allow_outside && content_path) {
+    char *dir = mb_is_dir(content_path) ? strdup(content_path) : mb_path_dir(content_path);
+    st.root = realpath(dir, NULL);
+    free(dir);
+  }
   mb_doc_walk(doc, probe_block, &st);
+  free(st.root);
   return st.ok;
 }
 

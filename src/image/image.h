@@ -10,8 +10,9 @@
 
 enum { MB_IMAGE_MAX_PIXELS = 100 * 1000 * 1000, MB_IMAGE_MAX_SIDE = 20000 };
 
-/* Returns false if any image failed (diagnosed). */
-bool mb_image_probe(mb_doc *doc, mb_diags *diags);
+/* Returns false if any image failed (diagnosed). Images must lie inside the content's folder
+ * (content_path itself, or the folder of a single file) unless allow_outside. */
+bool mb_image_probe(mb_doc *doc, const char *content_path, bool allow_outside, mb_diags *diags);
 
 /* The format a file's first bytes show, or MB_IMAGE_UNKNOWN. */
 mb_image_format mb_image_sniff(const unsigned char *bytes, size_t len);
