@@ -25,7 +25,7 @@ typedef struct options {
   const char *output, *content, *layout, *fonts, *png_dir, *print_master, *preflight;
   double dpi;
   mb_preset preset;
-  bool dump, strict, quiet, timings, cmyk, no_preflight;
+  bool dump, strict, quiet, timings, cmyk, no_preflight, allow_outside;
 } options;
 
 /* --timings: the time each stage took, on stderr. */
@@ -73,6 +73,7 @@ static void usage(FILE *out) {
         "      --dpi=N           resolution of the PNG previews (default: 96)\n"
         "      --dump-layout     print every page, frame and box instead of writing a PDF\n"
         "      --timings         print the time each stage takes to standard error\n"
+        "      --allow-outside   let content use images outside its own folder\n"
         "      --strict          treat warnings as errors\n"
         "  -q, --quiet           do not print warnings\n"
         "  -h, --help            show this help and exit\n"
@@ -102,7 +103,8 @@ static int parse_args(int argc, char **argv, options *o) {
     OPT_MASTER,
     OPT_CMYK,
     OPT_PREFLIGHT,
-    OPT_NO_PREFLIGHT
+    OPT_NO_PREFLIGHT,
+    OPT_ALLOW_OUTSIDE
   };
   static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
                                         {"content", required_argument, NULL, 'c'},
@@ -118,6 +120,7 @@ static int parse_args(int argc, char **argv, options *o) {
                                         {"cmyk", no_argument, NULL, OPT_CMYK},
                                         {"preflight", required_argument, NULL, OPT_PREFLIGHT},
                                         {"no-preflight", no_argument, NULL, OPT_NO_PREFLIGHT},
+                                        {"allow-outside", no_argument, NULL, OPT_ALLOW_OUTSIDE},
                                         {"quiet", no_argument, NULL, 'q'},
                                         {"help", no_argument, NULL, 'h'},
                                         {"version", no_argument, NULL, 'V'},
@@ -155,6 +158,7 @@ static int parse_args(int argc, char **argv, options *o) {
     case OPT_CMYK: o->cmyk = true; break;
     case OPT_PREFLIGHT: o->preflight = optarg; break;
     case OPT_NO_PREFLIGHT: o->no_preflight = true; break;
+    case OPT_ALLOW_OUTSIDE: o->allow_outside = true; break;
     case 'q': o->quiet = true; break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("mkbrochure %s\n", MB_VERSION); return 0;
@@ -200,26 +204,6 @@ static char *layout_path(const char *data, const char *arg) {
   char name[512];
   snprintf(name, sizeof name, "layouts/%s.yaml", arg);
   return mb_path_join(data, name);
-}
-
-static char *cache_dir(void) {
-  const char *xdg = getenv("XDG_CACHE_HOME");
-  const char *home = getenv("HOME");
-  char *base = NULL;
-  if (xdg && *xdg)
-    base = mb_xstrdup(xdg);
-  else if (home && *home)
-    base = mb_path_join(home, ".cache");
-  if (!base) return NULL;
-  mkdir(base, 0755);
-  char *dir = mb_path_join(base, "mkbrochure");
-  free(base);
-  mkdir(dir, 0755);
-  if (access(dir, W_OK) != 0) { /* no cache then: fontconfig would complain about it */
-    free(dir);
-    return NULL;
-  }
-  return dir;
 }
 
 /* ---- checks across stages ---- */
@@ -282,7 +266,7 @@ static char *join_keywords(const mb_meta *m) {
   return s;
 }
 
-static bool write_pdf(const mb_book *book, mb_fonts *fonts, const char *path, mb_preset preset,
+static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, mb_preset preset,
                       const options *o, mb_diags *diags) {
   char date[32];
   const mb_meta *m = &book->doc->meta;
@@ -292,7 +276,7 @@ static bool write_pdf(const mb_book *book, mb_fonts *fonts, const char *path, mb
                    o->cmyk,
                    !o->no_preflight,
                    {m->title, m->author, m->subject, keywords, "mkbrochure " MB_VERSION, date}};
-  bool ok = mb_output_pdf(book, fonts, path, &out, diags);
+  bool ok = mb_output_pdf(book, fonts, file, &out, diags);
   free(keywords);
   return ok;
 }
@@ -312,8 +296,7 @@ static bool write_png(const mb_book *book, mb_fonts *fonts, const options *o, mb
 /* ---- signals ---- */
 
 static void on_signal(int sig) {
-  const char *tmp = mb_outfile_pending();
-  if (tmp) unlink(tmp);
+  mb_outfile_remove_pending();
   signal(sig, SIG_DFL);
   raise(sig);
 }
@@ -333,15 +316,19 @@ static int finish(mb_diags *diags, const options *o) {
 /* ---- the run ---- */
 
 typedef struct run {
-  char *data, *layout_file, *content, *fonts_dir, *cache;
+  char *data, *layout_file, *content, *fonts_dir;
   mb_layout *layout;
   mb_doc *doc;
   mb_fonts *fonts;
   mb_para_builder *builder;
   mb_book *book;
+  mb_outfile main_out, master_out; /* opened before the work, committed after it */
+  bool main_open, master_open;
 } run;
 
 static void run_free(run *r) {
+  if (r->main_open) mb_outfile_abort(&r->main_out);
+  if (r->master_open) mb_outfile_abort(&r->master_out);
   mb_book_free(r->book);
   mb_para_builder_free(r->builder);
   mb_fonts_free(r->fonts);
@@ -351,31 +338,10 @@ static void run_free(run *r) {
   free(r->layout_file);
   free(r->content);
   free(r->fonts_dir);
-  free(r->cache);
 }
 
-static bool load_inputs(run *r, const options *o, timings *t, mb_diags *diags) {
-  r->data = find_data_dir();
-  r->layout_file = layout_path(r->data, o->layout ? o->layout : "a4-booklet");
-  r->content = o->content ? mb_xstrdup(o->content) : mb_path_join(r->data, "content/globalmit");
-  r->fonts_dir = o->fonts ? mb_xstrdup(o->fonts) : mb_path_join(r->data, "fonts");
-  if (!o->layout || strchr(o->layout, '/') || mb_is_file(r->layout_file))
-    r->layout = mb_layout_load(r->layout_file, diags);
-  else
-    mb_io_error(diags, mb_pos_file(o->layout),
-                "no such layout (shipped: a4-booklet, letter-booklet)");
-  r->doc = mb_content_load(r->content, diags);
-  if (r->doc) mb_image_probe(r->doc, diags);
-  lap(t, "parse");
-  r->cache = cache_dir();
-  r->fonts = mb_fonts_new(r->fonts_dir, r->cache, diags);
-  if (r->fonts && r->layout) check_families(r->layout, r->fonts, diags);
-  lap(t, "fonts");
-  return mb_diags_errors(diags) == 0;
-}
-
-static char *default_output(const run *r) {
-  const char *base = mb_path_base(r->content);
+static char *default_output(const char *content) {
+  const char *base = mb_path_base(content);
   size_t n = strlen(base);
   while (n > 0 && base[n - 1] == '/') n--;
   if (n > 3 && strncmp(base + n - 3, ".md", 3) == 0) n -= 3;
@@ -384,22 +350,64 @@ static char *default_output(const run *r) {
   return mb_xstrdup(name);
 }
 
+/* The output files are created (as temporary files beside their names) before any work, so
+ * a destination that cannot be written is reported at once, and an interrupted run leaves
+ * nothing behind. */
+static bool open_outputs(run *r, const options *o, mb_diags *diags) {
+  r->data = find_data_dir();
+  r->content = o->content ? mb_xstrdup(o->content) : mb_path_join(r->data, "content/globalmit");
+  if (o->dump) return true;
+  char *path = o->output ? mb_xstrdup(o->output) : default_output(r->content);
+  r->main_open = mb_outfile_open(&r->main_out, path, diags);
+  free(path);
+  if (o->print_master) r->master_open = mb_outfile_open(&r->master_out, o->print_master, diags);
+  return r->main_open && (!o->print_master || r->master_open);
+}
+
+static bool load_inputs(run *r, const options *o, timings *t, mb_diags *diags) {
+  r->layout_file = layout_path(r->data, o->layout ? o->layout : "a4-booklet");
+  r->fonts_dir = o->fonts ? mb_xstrdup(o->fonts) : mb_path_join(r->data, "fonts");
+  if (!o->layout || strchr(o->layout, '/') || mb_is_file(r->layout_file))
+    r->layout = mb_layout_load(r->layout_file, diags);
+  else
+    mb_io_error(diags, mb_pos_file(o->layout),
+                "no such layout (shipped: a4-booklet, letter-booklet)");
+  r->doc = mb_content_load(r->content, diags);
+  if (r->doc) mb_image_probe(r->doc, r->content, o->allow_outside, diags);
+  lap(t, "parse");
+  r->fonts = mb_fonts_new(r->fonts_dir, diags);
+  if (r->fonts && r->layout) check_families(r->layout, r->fonts, diags);
+  lap(t, "fonts");
+  return mb_diags_errors(diags) == 0;
+}
+
 static void write_outputs(run *r, const options *o, timings *t, mb_diags *diags) {
   if (o->dump) {
     mb_device *dev = mb_trace_device_new(stdout);
     mb_render(r->book, dev);
     mb_device_free(dev);
   } else {
-    char *out = o->output ? mb_xstrdup(o->output) : default_output(r);
-    write_pdf(r->book, r->fonts, out, o->preset, o, diags);
-    free(out);
-    if (o->print_master) write_pdf(r->book, r->fonts, o->print_master, MB_PRESET_PRINT, o, diags);
+    r->main_open = false; /* mb_output_pdf commits or aborts it */
+    write_pdf(r->book, r->fonts, &r->main_out, o->preset, o, diags);
+    if (r->master_open) {
+      r->master_open = false;
+      write_pdf(r->book, r->fonts, &r->master_out, MB_PRESET_PRINT, o, diags);
+    }
   }
   lap(t, "draw");
   if (o->png_dir && mb_diags_errors(diags) == 0) {
     write_png(r->book, r->fonts, o, diags);
     lap(t, "png");
   }
+}
+
+static void run_all(run *r, const options *o, timings *t, mb_diags *diags) {
+  if (!open_outputs(r, o, diags) || !load_inputs(r, o, t, diags)) return;
+  r->builder = mb_para_pango_new(r->fonts);
+  r->book = mb_layout_run(r->doc, r->layout, r->builder, diags);
+  lap(t, "layout");
+  if (o->strict) mb_diags_promote_warnings(diags);
+  if (mb_diags_errors(diags) == 0) write_outputs(r, o, t, diags);
 }
 
 int main(int argc, char **argv) {
@@ -409,27 +417,21 @@ int main(int argc, char **argv) {
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   signal(SIGHUP, on_signal);
+  signal(SIGXFSZ, SIG_IGN); /* a full disk or file size limit: write() fails, we clean up */
 
   timings t;
   timings_start(&t, o.timings);
   mb_diags *diags = mb_diags_new();
   if (o.preflight) {
     mb_preflight(o.preflight, stdout, diags);
-    st = finish(diags, &o);
-    mb_diags_free(diags);
-    return st;
-  }
-  run r;
-  memset(&r, 0, sizeof r);
-  if (load_inputs(&r, &o, &t, diags)) {
-    r.builder = mb_para_pango_new(r.fonts);
-    r.book = mb_layout_run(r.doc, r.layout, r.builder, diags);
-    lap(&t, "layout");
-    if (o.strict) mb_diags_promote_warnings(diags);
-    if (mb_diags_errors(diags) == 0) write_outputs(&r, &o, &t, diags);
+  } else {
+    run r;
+    memset(&r, 0, sizeof r);
+    run_all(&r, &o, &t, diags);
+    run_free(&r);
+    mb_fonts_shutdown();
   }
   st = finish(diags, &o);
-  run_free(&r);
   mb_diags_free(diags);
   if (t.on) {
     struct timespec now;

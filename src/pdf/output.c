@@ -233,19 +233,31 @@ static bool to_cmyk(buffer *pdf, mb_diags *diags) {
 
 /* ---- writing ---- */
 
-static bool write_file(const buffer *pdf, const char *path, mb_diags *diags) {
-  mb_outfile f;
-  if (!mb_outfile_open(&f, path, diags)) return false;
-  if (fwrite(pdf->data, 1, pdf->len, f.fp) != pdf->len) {
-    mb_io_error(diags, mb_pos_file(path), "cannot write: %s", strerror(errno));
-    mb_outfile_abort(&f);
+static bool write_file(const buffer *pdf, mb_outfile *f, mb_diags *diags) {
+  if (fwrite(pdf->data, 1, pdf->len, f->fp) != pdf->len) {
+    mb_io_error(diags, mb_pos_file(f->path), "cannot write: %s", strerror(errno));
+    mb_outfile_abort(f);
     return false;
   }
-  return mb_outfile_commit(&f, diags);
+  return mb_outfile_commit(f, diags);
 }
 
-bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, const char *path, const mb_output *out,
+static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const char *path,
+                      const mb_output *out, mb_diags *diags);
+
+bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const mb_output *out,
                    mb_diags *diags) {
+  char *path = mb_xstrdup(file->path);
+  bool ok = write_pdf(book, fonts, file, path, out, diags);
+  if (!ok && file->path) mb_outfile_abort(file);
+  if (ok && out->preset == MB_PRESET_PRINT && out->preflight && strcmp(path, "-") != 0)
+    ok = mb_preflight(path, stderr, diags);
+  free(path);
+  return ok;
+}
+
+static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const char *path,
+                      const mb_output *out, mb_diags *diags) {
   bool print = out->preset == MB_PRESET_PRINT;
   if (!print) {
     mb_tagger *t = mb_tagger_new(book);
@@ -268,11 +280,9 @@ bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, const char *path, const
     drawn none = {0};
     ok = to_cmyk(&pdf, diags) && finish(book, out, &pdf, &none, &cmyk, diags);
   }
-  ok = ok && write_file(&pdf, path, diags);
+  ok = ok && write_file(&pdf, file, diags);
   free(pdf.data);
   free(dr.attrs);
   free(dr.targets);
-  if (ok && print && out->preflight && strcmp(path, "-") != 0)
-    ok = mb_preflight(path, stderr, diags);
   return ok;
 }

@@ -19,8 +19,11 @@ typedef struct mb_output {
   mb_pdf_info info;
 } mb_output;
 
-/* Writes path ("-" for standard output). False on failure or failed preflight (diagnosed). */
-bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, const char *path, const mb_output *out,
+#include "util/file.h"
+
+/* Writes the PDF into file (opened with mb_outfile_open) and commits it, or aborts it on
+ * failure. False on failure or failed preflight (diagnosed). */
+bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const mb_output *out,
                    mb_diags *diags);
 
 /* Checks a PDF for print: fonts embedded, nothing closer than 5 mm to the trim (the safe

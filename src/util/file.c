@@ -88,10 +88,32 @@ bool mb_path_has_suffix(const char *path, const char *suffix) {
   return a >= b && strcmp(path + a - b, suffix) == 0;
 }
 
-static char *pending_tmp;
+/* Temporary files being written, for a signal handler to remove. */
+enum { MAX_PENDING = 8 };
+static const char *volatile pending[MAX_PENDING];
+
+static void track(const char *tmp) {
+  for (int i = 0; i < MAX_PENDING; i++)
+    if (!pending[i]) {
+      pending[i] = tmp;
+      return;
+    }
+}
+
+static void untrack(const char *tmp) {
+  for (int i = 0; i < MAX_PENDING; i++)
+    if (pending[i] == tmp) pending[i] = NULL;
+}
 
 const char *mb_outfile_pending(void) {
-  return pending_tmp;
+  for (int i = 0; i < MAX_PENDING; i++)
+    if (pending[i]) return pending[i];
+  return NULL;
+}
+
+void mb_outfile_remove_pending(void) {
+  for (int i = 0; i < MAX_PENDING; i++)
+    if (pending[i]) unlink(pending[i]);
 }
 
 bool mb_outfile_open(mb_outfile *out, const char *path, mb_diags *diags) {
@@ -117,7 +139,7 @@ bool mb_outfile_open(mb_outfile *out, const char *path, mb_diags *diags) {
   umask(mask);
   fchmod(fd, 0666 & ~mask);
   out->tmp_path = tmpl;
-  pending_tmp = tmpl;
+  track(tmpl);
   out->fp = fdopen(fd, "wb");
   return true;
 }
@@ -142,7 +164,7 @@ bool mb_outfile_commit(mb_outfile *out, mb_diags *diags) {
     mb_io_error(diags, mb_pos_file(out->path), "cannot write: %s", strerror(err));
     unlink(out->tmp_path);
   }
-  pending_tmp = NULL;
+  untrack(out->tmp_path);
   free(out->tmp_path);
   free(out->path);
   out->tmp_path = out->path = NULL;
@@ -153,7 +175,7 @@ void mb_outfile_abort(mb_outfile *out) {
   if (out->tmp_path) {
     if (out->fp) fclose(out->fp);
     unlink(out->tmp_path);
-    pending_tmp = NULL;
+    untrack(out->tmp_path);
     free(out->tmp_path);
   }
   free(out->path);

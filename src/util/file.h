@@ -34,7 +34,9 @@ typedef struct mb_outfile {
 bool mb_outfile_open(mb_outfile *out, const char *path, mb_diags *diags);
 bool mb_outfile_commit(mb_outfile *out, mb_diags *diags);
 void mb_outfile_abort(mb_outfile *out);
-/* The temporary file currently being written, if any (for signal handlers). */
+/* Removes every temporary file still being written (async-signal-safe: for handlers). */
+void mb_outfile_remove_pending(void);
+/* A temporary file still being written, or NULL when there is none. */
 const char *mb_outfile_pending(void);
 
 #endif
