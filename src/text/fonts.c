@@ -22,50 +22,6 @@ struct mb_fonts {
   MB_VEC(char *) families;
 };
 
-typedef MB_VEC(char) char_vec;
-
-/* Escapes a path for fontconfig's XML configuration. */
-static void xml_escape(char_vec *out, const char *s) {
-  for (; *s; s++) {
-    const char *rep = NULL;
-    switch (*s) {
-    case '&': rep = "&amp;"; break;
-    case '<': rep = "&lt;"; break;
-    case '>': rep = "&gt;"; break;
-    case '"': rep = "&quot;"; break;
-    case '\'': rep = "&apos;"; break;
-    default: break;
-    }
-    if (rep)
-      for (; *rep; rep++) mb_vec_push(out, *rep);
-    else
-      mb_vec_push(out, *s);
-  }
-}
-
-static void append(char_vec *out, const char *s) {
-  for (; *s; s++) mb_vec_push(out, *s);
-}
-
-/* A configuration that knows only a cache folder: no system font folders, no rules. */
-static FcConfig *private_config(const char *cache_dir) {
-  FcConfig *config = FcConfigCreate();
-  if (!config) return NULL;
-  char_vec xml = {0};
-  append(&xml, "<?xml version=\"1.0\"?>\n<fontconfig>");
-  if (cache_dir) {
-    mkdir(cache_dir, 0755);
-    append(&xml, "<cachedir>");
-    xml_escape(&xml, cache_dir);
-    append(&xml, "</cachedir>");
-  }
-  append(&xml, "</fontconfig>\n");
-  mb_vec_push(&xml, '\0');
-  FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)xml.items, FcFalse);
-  free(xml.items);
-  return config;
-}
-
 static void collect_families(mb_fonts *fonts) {
   FcFontSet *set = FcConfigGetFonts(fonts->config, FcSetApplication);
   for (int i = 0; set && i < set->nfont; i++) {
@@ -98,7 +54,8 @@ static bool is_font_file(const char *name) {
   return false;
 }
 
-/* Without a cache folder fontconfig cannot keep a cache (and says so); add file by file. */
+/* The folder's font files, one by one. Scanning a dozen fonts takes a few milliseconds; a
+ * fontconfig cache would save one or two of them and write into the user's home. */
 static bool add_files(FcConfig *config, const char *dir) {
   DIR *d = opendir(dir);
   if (!d) return false;
@@ -113,12 +70,14 @@ static bool add_files(FcConfig *config, const char *dir) {
   return true;
 }
 
-mb_fonts *mb_fonts_new(const char *dir, const char *cache_dir, mb_diags *diags) {
+mb_fonts *mb_fonts_new(const char *dir, mb_diags *diags) {
   mb_fonts *fonts = mb_xcalloc(1, sizeof(mb_fonts));
-  fonts->config = private_config(cache_dir);
-  bool loaded =
-      fonts->config && (cache_dir ? FcConfigAppFontAddDir(fonts->config, (const FcChar8 *)dir)
-                                  : add_files(fonts->config, dir));
+  /* A configuration of its own: no system font folders, no rules. */
+  fonts->config = FcConfigCreate();
+  /* The process's current configuration too: Pango otherwise starts a thread that loads the
+   * system's configuration and scans every system font, for nothing. */
+  if (fonts->config) FcConfigSetCurrent(fonts->config);
+  bool loaded = fonts->config && add_files(fonts->config, dir);
   if (!loaded) {
     mb_io_error(diags, mb_pos_file(dir), "cannot read the font folder");
     mb_fonts_free(fonts);
@@ -143,10 +102,18 @@ void mb_fonts_free(mb_fonts *fonts) {
   for (size_t i = 0; i < fonts->families.len; i++) free(fonts->families.items[i]);
   free(fonts->families.items);
   if (fonts->context) g_object_unref(fonts->context);
-  if (fonts->map) g_object_unref(fonts->map);
+  if (fonts->map) {
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->map), NULL); /* drops its reference */
+    g_object_unref(fonts->map);
+  }
   if (fonts->options) cairo_font_options_destroy(fonts->options);
   if (fonts->config) FcConfigDestroy(fonts->config);
   free(fonts);
+}
+
+void mb_fonts_shutdown(void) {
+  cairo_debug_reset_static_data();
+  FcFini();
 }
 
 PangoContext *mb_fonts_context(mb_fonts *fonts) {

@@ -15,9 +15,14 @@
 
 typedef struct mb_fonts mb_fonts;
 
-/* Loads the fonts of dir. cache_dir (may be NULL) keeps fontconfig's cache between runs. */
-mb_fonts *mb_fonts_new(const char *dir, const char *cache_dir, mb_diags *diags);
+/* Loads the fonts of dir. */
+mb_fonts *mb_fonts_new(const char *dir, mb_diags *diags);
 void mb_fonts_free(mb_fonts *fonts);
+
+/* Releases what cairo and fontconfig keep for the whole process (font caches, the current
+ * configuration). Call once at exit, after the last mb_fonts_free, so that leak checkers see
+ * only real leaks. */
+void mb_fonts_shutdown(void);
 
 PangoContext *mb_fonts_context(mb_fonts *fonts);
 PangoFontMap *mb_fonts_map(mb_fonts *fonts);
