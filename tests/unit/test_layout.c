@@ -327,10 +327,10 @@ static void check_real(const char *layout_name) {
   char *layout_path = mb_path_join(MB_SOURCE_DIR, name);
   mb_layout *layout = mb_layout_load(layout_path, d);
   mb_doc *doc = mb_content_load(content, d);
-  mb_fonts *fonts = mb_fonts_new(fonts_dir, NULL, d);
+  mb_fonts *fonts = mb_fonts_new(fonts_dir, d);
   CHECK(layout && doc && fonts);
   if (layout && doc && fonts) {
-    mb_image_probe(doc, d);
+    mb_image_probe(doc, content, false, d);
     mb_para_builder *builder = mb_para_pango_new(fonts);
     mb_book *book = mb_layout_run(doc, layout, builder, d);
     check_book(book);
