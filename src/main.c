@@ -25,6 +25,7 @@ typedef struct options {
   const char *output, *content, *layout, *fonts, *png_dir, *print_master, *preflight;
   double dpi;
   mb_preset preset;
+  int breaker; /* -1: the layout's */
   bool dump, strict, quiet, timings, cmyk, no_preflight, allow_outside;
 } options;
 
@@ -69,6 +70,8 @@ static void usage(FILE *out) {
         "  -l, --layout=LAYOUT   a layout file, or the name of a shipped layout\n"
         "                        (default: a4-booklet; also letter-booklet)\n"
         "      --fonts=DIR       the font folder (default: the bundled fonts)\n"
+        "      --breaker=BREAKER total-fit (default: Knuth-Plass, hyphenated) or greedy\n"
+        "                        (Pango's line-by-line breaking); overrides the layout\n"
         "      --png=DIR         also write a PNG preview of every page into DIR\n"
         "      --dpi=N           resolution of the PNG previews (default: 96)\n"
         "      --dump-layout     print every page, frame and box instead of writing a PDF\n"
@@ -104,7 +107,8 @@ static int parse_args(int argc, char **argv, options *o) {
     OPT_CMYK,
     OPT_PREFLIGHT,
     OPT_NO_PREFLIGHT,
-    OPT_ALLOW_OUTSIDE
+    OPT_ALLOW_OUTSIDE,
+    OPT_BREAKER
   };
   static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
                                         {"content", required_argument, NULL, 'c'},
@@ -121,12 +125,14 @@ static int parse_args(int argc, char **argv, options *o) {
                                         {"preflight", required_argument, NULL, OPT_PREFLIGHT},
                                         {"no-preflight", no_argument, NULL, OPT_NO_PREFLIGHT},
                                         {"allow-outside", no_argument, NULL, OPT_ALLOW_OUTSIDE},
+                                        {"breaker", required_argument, NULL, OPT_BREAKER},
                                         {"quiet", no_argument, NULL, 'q'},
                                         {"help", no_argument, NULL, 'h'},
                                         {"version", no_argument, NULL, 'V'},
                                         {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->dpi = 96;
+  o->breaker = -1;
   opterr = 0;
   int c;
   while ((c = getopt_long(argc, argv, ":o:c:l:qhV", longs, NULL)) != -1) {
@@ -159,6 +165,14 @@ static int parse_args(int argc, char **argv, options *o) {
     case OPT_PREFLIGHT: o->preflight = optarg; break;
     case OPT_NO_PREFLIGHT: o->no_preflight = true; break;
     case OPT_ALLOW_OUTSIDE: o->allow_outside = true; break;
+    case OPT_BREAKER:
+      if (strcmp(optarg, "total-fit") == 0)
+        o->breaker = MB_BREAKER_TOTAL_FIT;
+      else if (strcmp(optarg, "greedy") == 0)
+        o->breaker = MB_BREAKER_GREEDY;
+      else
+        return usage_error("--breaker must be total-fit or greedy, not '%s'", optarg);
+      break;
     case 'q': o->quiet = true; break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("mkbrochure %s\n", MB_VERSION); return 0;
@@ -403,7 +417,9 @@ static void write_outputs(run *r, const options *o, timings *t, mb_diags *diags)
 
 static void run_all(run *r, const options *o, timings *t, mb_diags *diags) {
   if (!open_outputs(r, o, diags) || !load_inputs(r, o, t, diags)) return;
-  r->builder = mb_para_pango_new(r->fonts);
+  int breaker = o->breaker >= 0 ? o->breaker : (int)r->layout->breaker;
+  r->builder =
+      breaker == MB_BREAKER_GREEDY ? mb_para_pango_new(r->fonts) : mb_para_tex_new(r->fonts);
   r->book = mb_layout_run(r->doc, r->layout, r->builder, diags);
   lap(t, "layout");
   if (o->strict) mb_diags_promote_warnings(diags);

@@ -39,6 +39,11 @@ mb_text mb_flow_plain(lctx *c, const char *s, mb_pos pos) {
 
 bool mb_flow_para(lctx *c, const mb_text *text, const mb_style *style, mb_len width, int block,
                   mb_pos pos, mb_line **lines, size_t *nlines) {
+  return mb_flow_para_hyphenated(c, text, style, false, width, block, pos, lines, nlines);
+}
+
+bool mb_flow_para_hyphenated(lctx *c, const mb_text *text, const mb_style *style, bool hyphenate,
+                             mb_len width, int block, mb_pos pos, mb_line **lines, size_t *nlines) {
   const mb_style *link = mb_layout_find_style(c->spec, "link");
   mb_para_in in;
   memset(&in, 0, sizeof in);
@@ -51,6 +56,7 @@ bool mb_flow_para(lctx *c, const mb_text *text, const mb_style *style, mb_len wi
   in.code_font = mb_layout_style(c->spec, "code", c->lang)->font;
   in.pos = pos;
   in.block = block;
+  in.hyphenate = hyphenate && style->hyphenate;
   return c->builder->build(c->builder, &in, c->arena, lines, nlines, c->diags);
 }
 
@@ -145,7 +151,9 @@ static void build_text(builder *b, const mb_block *blk, const mb_text *text, con
   const mb_style *s = mb_flow_style(b->c, role, text);
   mb_line *lines;
   size_t n;
-  if (!mb_flow_para(b->c, text, s, b->col_w - indent - s->indent, blk->id, blk->pos, &lines, &n))
+  bool prose = blk->kind == MB_BLOCK_PARA && strcmp(role, "source") != 0;
+  if (!mb_flow_para_hyphenated(b->c, text, s, prose, b->col_w - indent - s->indent, blk->id,
+                               blk->pos, &lines, &n))
     return;
   add_space(b, s->space_before);
   add_lines(b, blk, lines, n, indent + s->indent, s->keep_with_next, marker);
@@ -256,7 +264,8 @@ static void build_quote(builder *b, const mb_block *blk) {
     const mb_style *s = mb_flow_style(b->c, role, text);
     mb_line *lines;
     size_t n;
-    if (!mb_flow_para(b->c, text, s, b->col_w - q->indent, child->id, child->pos, &lines, &n))
+    if (!mb_flow_para_hyphenated(b->c, text, s, true, b->col_w - q->indent, child->id, child->pos,
+                                 &lines, &n))
       continue;
     if (y > 0) y += s->space_before;
     if (!boxes.len) before = s->space_before;
@@ -422,7 +431,7 @@ static void build_image(builder *b, const mb_block *blk) {
     const mb_style *s = mb_flow_style(c, "caption", &cap);
     mb_line *lines;
     size_t n;
-    if (mb_flow_para(c, &cap, s, b->col_w, blk->id, blk->pos, &lines, &n))
+    if (mb_flow_para_hyphenated(c, &cap, s, true, b->col_w, blk->id, blk->pos, &lines, &n))
       y = stack_lines(c, lines, n, 0, y + s->space_before, &boxes);
   }
   const mb_style *body = mb_flow_style(c, "body", NULL);

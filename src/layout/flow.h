@@ -43,9 +43,13 @@ void mb_flow_build(lctx *c, const mb_blocks *blocks, mb_len col_w, mb_len full_w
 void mb_flow_add_text(lctx *c, flow *out, const mb_text *text, const mb_style *style, mb_len width,
                       mb_pos pos);
 
-/* Lays out one paragraph of text in a style; lines in the book's arena. */
+/* Lays out one paragraph of text in a style; lines in the book's arena. Without hyphenation
+ * (headings, call-outs, furniture). */
 bool mb_flow_para(lctx *c, const mb_text *text, const mb_style *style, mb_len width, int block,
                   mb_pos pos, mb_line **lines, size_t *nlines);
+/* The same for prose: hyphenated if hyphenate and the style allows it. */
+bool mb_flow_para_hyphenated(lctx *c, const mb_text *text, const mb_style *style, bool hyphenate,
+                             mb_len width, int block, mb_pos pos, mb_line **lines, size_t *nlines);
 
 /* A style for a role in the language of text (or of the section). */
 const mb_style *mb_flow_style(lctx *c, const char *role, const mb_text *text);

@@ -1,9 +1,10 @@
 /* The paragraph builder: one paragraph of styled text in, lines of positioned glyph runs out.
  *
  * The page builder sees only this interface, so a line breaker can be replaced without
- * touching it. Two builders exist: the Pango one (real fonts, PangoLayout's greedy breaking,
- * justification) and a fixed-advance one (every character 0.5 em wide, glyph id = code point)
- * that makes layout tests exact and fast. Lines and their runs are allocated in `arena`. */
+ * touching it. Three builders exist: total-fit (real fonts, Knuth–Plass breaking, hyphenation,
+ * justification by word spaces), PangoLayout's greedy breaking, and a fixed-advance one (every
+ * character 0.5 em wide, glyph id = code point) that makes layout tests exact and fast. Lines and
+ * their runs are allocated in `arena`. */
 #ifndef MB_LAYOUT_PARA_H
 #define MB_LAYOUT_PARA_H
 
@@ -19,6 +20,7 @@ typedef struct mb_para_in {
   const char *code_font; /* family list for `code` spans */
   mb_pos pos;            /* the block, for diagnostics */
   int block;
+  bool hyphenate; /* English hyphenation: body text whose style allows it */
 } mb_para_in;
 
 typedef struct mb_line {
@@ -42,7 +44,10 @@ struct mb_para_builder {
 
 typedef struct mb_fonts mb_fonts;
 
-/* PangoLayout-based builder over a font set (borrowed; it must outlive the builder). */
+/* Total-fit builder (Knuth–Plass over text shaped once, with hyphenation) over a font set
+ * (borrowed; it must outlive the builder). */
+mb_para_builder *mb_para_tex_new(mb_fonts *fonts);
+/* PangoLayout's greedy breaking, for comparison. */
 mb_para_builder *mb_para_pango_new(mb_fonts *fonts);
 /* Fixed-advance builder for tests: no fonts needed. */
 mb_para_builder *mb_para_mono_new(void);

@@ -771,6 +771,14 @@ static bool in_lineage(const lineage *l, const char *file) {
   return found;
 }
 
+static void parse_typography(parser *p, yaml_node_t *map) {
+  static const char *const keys[] = {"breaker", NULL};
+  static const char *const breakers[] = {"total-fit", "greedy", NULL};
+  if (!mb_yaml_check_map(&p->y, map, keys, "'typography'")) return fail(p);
+  int b = get_enum(p, map, "breaker", breakers);
+  if (b >= 0) p->layout->breaker = (mb_breaker)b;
+}
+
 /* extends: the base layout's values become this layout's starting point. */
 static bool parse_extends(parser *p, yaml_node_t *root) {
   yaml_node_t *v = mb_yaml_get(&p->y, root, "extends");
@@ -814,9 +822,9 @@ static bool parse_extends(parser *p, yaml_node_t *root) {
 }
 
 static void parse_root(parser *p, yaml_node_t *root) {
-  static const char *const keys[] = {
-      "name",         "extends",  "page",   "colors", "styles", "templates", "folio",
-      "running-head", "callouts", "quotes", "lists",  "marks",  NULL};
+  static const char *const keys[] = {"name",      "extends", "page",         "colors",   "styles",
+                                     "templates", "folio",   "running-head", "callouts", "quotes",
+                                     "lists",     "marks",   "typography",   NULL};
   if (!mb_yaml_check_map(&p->y, root, keys, "the layout")) return fail(p);
   if (!parse_extends(p, root)) return;
   mb_layout *l = p->layout;
@@ -838,6 +846,7 @@ static void parse_root(parser *p, yaml_node_t *root) {
   if ((v = mb_yaml_get(&p->y, root, "quotes"))) parse_quotes(p, v);
   if ((v = mb_yaml_get(&p->y, root, "lists"))) parse_lists(p, v);
   if ((v = mb_yaml_get(&p->y, root, "marks"))) parse_marks(p, v);
+  if ((v = mb_yaml_get(&p->y, root, "typography"))) parse_typography(p, v);
 }
 
 static void keep_colors(parser *p) {

@@ -114,6 +114,10 @@ typedef struct mb_marks_spec {
   bool crop, registration, slug;
 } mb_marks_spec;
 
+/* How paragraphs are broken into lines: all breaks chosen together (Knuth–Plass), or line by
+ * line by PangoLayout (for comparison). */
+typedef enum { MB_BREAKER_TOTAL_FIT, MB_BREAKER_GREEDY } mb_breaker;
+
 typedef struct mb_layout {
   mb_arena *arena;
   const char *path, *name;
@@ -134,6 +138,7 @@ typedef struct mb_layout {
   mb_quote_spec quotes;
   mb_list_spec lists;
   mb_marks_spec marks;
+  mb_breaker breaker;
 } mb_layout;
 
 /* Loads a layout from a file. NULL on error (diagnostics in diags). A layout may start from

@@ -1,0 +1,63 @@
+#include "hyphen.h"
+
+#include "util/mem.h"
+
+#include <ctype.h>
+#include <hyphen.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_WORD = 64, LEFT_MIN = 2, RIGHT_MIN = 3 };
+
+struct mb_hyphenator {
+  HyphenDict *dict;
+};
+
+mb_hyphenator *mb_hyphenator_new(const char *path) {
+  HyphenDict *dict = hnj_hyphen_load(path ? path : "/usr/share/hyphen/hyph_en_US.dic");
+  if (!dict) return NULL;
+  mb_hyphenator *h = mb_xcalloc(1, sizeof(mb_hyphenator));
+  h->dict = dict;
+  return h;
+}
+
+void mb_hyphenator_free(mb_hyphenator *h) {
+  if (!h) return;
+  hnj_hyphen_free(h->dict);
+  free(h);
+}
+
+/* An ordinary word: letters (and apostrophes), lower case after the first letter. */
+static bool plain_word(const char *w, size_t len) {
+  if (len < LEFT_MIN + RIGHT_MIN || len >= MAX_WORD) return false;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)w[i];
+    if (c == '\'') continue;
+    if (!isalpha(c) || (i > 0 && isupper(c))) return false;
+  }
+  return true;
+}
+
+size_t mb_hyphenate(mb_hyphenator *h, const char *word, size_t len, uint32_t *points, size_t max) {
+  if (!h || !plain_word(word, len)) return 0;
+  char lower[MAX_WORD], marks[MAX_WORD + 5];
+  for (size_t i = 0; i < len; i++) lower[i] = (char)tolower((unsigned char)word[i]);
+  lower[len] = '\0';
+  char **rep = NULL;
+  int *pos = NULL, *cut = NULL;
+  size_t n = 0;
+  if (hnj_hyphen_hyphenate3(h->dict, lower, (int)len, marks, NULL, &rep, &pos, &cut, LEFT_MIN,
+                            RIGHT_MIN, LEFT_MIN, RIGHT_MIN) == 0 &&
+      !rep) {
+    /* marks[i] odd: a hyphen may follow character i. */
+    for (size_t i = LEFT_MIN - 1; i + RIGHT_MIN < len && n < max; i++)
+      if (marks[i] & 1) points[n++] = (uint32_t)i + 1;
+  }
+  if (rep) {
+    for (size_t i = 0; i < len; i++) free(rep[i]);
+    free(rep);
+  }
+  free(pos);
+  free(cut);
+  return n;
+}
