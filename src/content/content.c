@@ -579,7 +579,7 @@ bool mb_content_parse(mb_doc *doc, const char *path, const char *buf, size_t len
   p.src = copy;
   p.len = len;
   index_lines(&p);
-  cmark_node *root = cmark_parse_document(copy, len, CMARK_OPT_SOURCEPOS);
+  cmark_node *root = cmark_parse_document(copy, len, CMARK_OPT_SOURCEPOS | CMARK_OPT_SMART);
   ok &= convert_blocks(&p, root, &sec.blocks);
   ok &= !p.failed;
   cmark_node_free(root);

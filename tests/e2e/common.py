@@ -37,9 +37,15 @@ def pdftext(path, *opts):
     return tool("pdftotext", *opts, path, "-")
 
 
+# mkbrochure sets straight quotes curly (and -- and --- as dashes): compare them as typed.
+SMART = str.maketrans({"\u201C": '"', "\u201D": '"', "\u2018": "'", "\u2019": "'"})
+
+
 def normalise(text):
-    """Joins words broken at a hyphen at a line end and collapses whitespace."""
-    text = text.replace("\u00A0", " ")
+    """Joins words broken at a hyphen at a line end, collapses whitespace and straightens
+    quotes."""
+    text = text.replace("\u00A0", " ").translate(SMART)
+    text = text.replace("---", "\u2014").replace("--", "\u2013")
     text = re.sub(r"-[ \t]*\n\s*", "-", text)
     return " ".join(text.split())
 

@@ -76,7 +76,7 @@ class DefaultBrochure(unittest.TestCase):
         items = [p[4:] for p in paras if p.startswith("(*) ")]
         self.assertEqual(len(items), 6)
         for item in items:
-            self.assertIn("• " + item, self.flat)
+            self.assertIn(normalise("• " + item), self.flat)
         intro = [p for p in paras if p.startswith("To deliver on the mission")]
         self.assertIn(normalise(intro[0]), self.flat)
 

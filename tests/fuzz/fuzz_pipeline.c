@@ -28,7 +28,7 @@ static void setup(void) {
     mb_diags_print(d, stderr);
     abort();
   }
-  builder = mb_para_pango_new(fonts);
+  builder = mb_para_tex_new(fonts);
   sink = fopen("/dev/null", "w");
   mb_diags_free(d);
 }
