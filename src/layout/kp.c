@@ -25,7 +25,7 @@ typedef MB_VEC(int) int_vec;
 #define KP_FILL KP_FILL_STRETCH
 
 kp_params kp_default_params(mb_len measure) {
-  kp_params p = {200, 100, 10, 10000, 5000, 10000, measure / 8, 2, 0};
+  kp_params p = {200, 100, 10, 10000, 5000, 10000, measure / 8, 2, 0, 0};
   return p;
 }
 
@@ -157,7 +157,8 @@ static void try_break(pass *ps, size_t i) {
     double d = demerits_of(ps, a, i, overfull ? 1e6 : b) + a->demerits;
     int fit = overfull ? TIGHT : fitness_of(r);
     if (abs(fit - a->fitness) > 1 && !forced) d += ps->p->adj_demerits;
-    if (overfull) d += 1e12; /* only when nothing else will do */
+    if (overfull) d += 1e20; /* only when nothing else will do */
+    if (ps->p->max_ratio > 0 && r > ps->p->max_ratio && !infinite) d += 1e13; /* nor this */
     int h = hyph > 2 ? 2 : hyph;
     if (!have[fit][h] || d < best[fit][h].demerits) {
       best[fit][h] = (node){i, a->line + 1, fit, hyph, d, r, flagged, overfull, idx};
@@ -179,7 +180,7 @@ static bool run_pass(pass *ps) {
   mb_vec_push(&ps->nodes, start);
   mb_vec_push(&ps->active, 0);
   for (size_t i = 0; i < ps->n; i++) {
-    if (!legal_break(ps->items, i)) continue;
+    if (!legal_break(ps->items, i) || (ps->items[i].last_resort && !ps->last_resort)) continue;
     try_break(ps, i);
     if (!ps->active.len && i + 1 < ps->n) return false;
   }

@@ -25,17 +25,19 @@ typedef struct kp_item {
   kp_kind kind;
   mb_len width, stretch, shrink;
   int penalty;
-  bool flagged;   /* a hyphenation point */
-  mb_len hang;    /* how far the line may run past the measure when it breaks here */
-  uint32_t start; /* where in the text (for the caller) */
+  bool flagged;     /* a hyphenation point */
+  bool last_resort; /* a break only when the paragraph cannot be set otherwise */
+  mb_len hang;      /* how far the line may run past the measure when it breaks here */
+  uint32_t start;   /* where in the text (for the caller) */
 } kp_item;
 
 typedef struct kp_params {
   int tolerance, pretolerance;
   int line_penalty, double_hyphen_demerits, final_hyphen_demerits, adj_demerits;
   mb_len emergency_stretch;
-  int max_hyphens; /* hyphenated lines in a row */
-  mb_len rag;      /* stretch at the end of every line: ragged setting (TeX's rightskip) */
+  int max_hyphens;  /* hyphenated lines in a row */
+  mb_len rag;       /* stretch at the end of every line: ragged setting (TeX's rightskip) */
+  double max_ratio; /* lines looser than this only when nothing else will do; 0: no limit */
 } kp_params;
 
 /* TeX's values, and at most two hyphenated lines in a row. */

@@ -219,7 +219,12 @@ static mb_len hyphen_width(const para *p, uint32_t b) {
 
 static void push(para *p, kp_kind kind, mb_len w, mb_len stretch, mb_len shrink, int penalty,
                  uint32_t at) {
-  kp_item it = {kind, w, stretch, shrink, penalty, false, 0, at};
+  kp_item it = {.kind = kind,
+                .width = w,
+                .stretch = stretch,
+                .shrink = shrink,
+                .penalty = penalty,
+                .start = at};
   mb_vec_push(&p->kp, it);
 }
 
@@ -377,12 +382,14 @@ static void add_space(para *p, uint32_t a, uint32_t b) {
   bool tie = breakable && ties(p, a, b);
   if (!p->justify) { /* ragged: the rag stretches (kp_params.rag), word spaces do not */
     if (!breakable || tie) push(p, KP_PENALTY, 0, 0, 0, tie ? TIE_PENALTY : KP_INFINITY, a);
+    p->kp.items[p->kp.len - 1].last_resort = tie;
     push(p, KP_GLUE, w, 0, 0, 0, a);
     return;
   }
-  if (tie) { /* a no-break space: fixed width, breakable only at a high cost */
+  if (tie) { /* a no-break space: fixed width, a break only if nothing else fits */
     push(p, KP_PENALTY, 0, 0, 0, TIE_PENALTY, a);
     p->kp.items[p->kp.len - 1].hang = hang_before(p, a);
+    p->kp.items[p->kp.len - 1].last_resort = true;
     push(p, KP_GLUE, w, 0, 0, 0, a);
     return;
   }
@@ -521,25 +528,18 @@ static void item_runs(para *p, line_ctx *lc, size_t k) {
 
 typedef struct glue_adj {
   uint32_t at;
-  mb_len width, stretch, shrink, delta;
+  mb_len stretch, shrink, delta;
 } glue_adj;
 
 typedef MB_VEC(glue_adj) glue_vec;
 
-/* Word spaces grow to at most 2.5 times their natural width: a line that needs more is left
- * short (TeX's underfull line) rather than torn apart. */
-#define MAX_GROWTH 1.5
-
-/* Shares delta among the glue by its stretch (or shrink), never past the limits. */
+/* Shares delta among the glue by its stretch (or shrink); never shrinks past the limit, and
+ * stretches as far as the line needs (the breaker keeps that within 2.5x where it can). */
 static void share(glue_vec *g, mb_len delta) {
-  int64_t total = 0, natural = 0;
-  for (size_t i = 0; i < g->len; i++) {
-    total += delta > 0 ? g->items[i].stretch : g->items[i].shrink;
-    natural += g->items[i].width;
-  }
+  int64_t total = 0;
+  for (size_t i = 0; i < g->len; i++) total += delta > 0 ? g->items[i].stretch : g->items[i].shrink;
   if (total <= 0 || delta == 0) return;
   if (delta < -total) delta = (mb_len)-total;
-  if (delta > MAX_GROWTH * (double)natural) delta = (mb_len)(MAX_GROWTH * (double)natural);
   int64_t given = 0, seen = 0;
   for (size_t i = 0; i < g->len; i++) {
     seen += delta > 0 ? g->items[i].stretch : g->items[i].shrink;
@@ -577,7 +577,7 @@ static void justify(para *p, line_ctx *lc, size_t first, size_t brk, mb_len targ
   for (size_t i = first; i < brk; i++) {
     const kp_item *it = &p->kp.items[i];
     if (it->kind == KP_GLUE && (it->stretch || it->shrink) && it->stretch < KP_FILL_STRETCH) {
-      glue_adj adj = {it->start, it->width, it->stretch, it->shrink, 0};
+      glue_adj adj = {it->start, it->stretch, it->shrink, 0};
       mb_vec_push(&g, adj);
     }
   }
@@ -699,6 +699,7 @@ static void para_free(para *p) {
 static kp_params para_params(const para *p) {
   kp_params params = kp_default_params(p->in->width);
   params.emergency_stretch = p->in->style->size / 2; /* half an em */
+  if (p->justify) params.max_ratio = 7.5; /* spaces 2.5 x natural: 1.5 x over a stretch of 0.2 */
   if (!p->justify) {
     /* A deep rag: lines fill about as a greedy breaker fills them, and a hyphen is taken
      * only when a line would otherwise be left a third empty. */
