@@ -31,6 +31,7 @@ typedef struct tex_builder {
   mb_para_builder base;
   mb_fonts *fonts;
   mb_hyphenator *hyphenator; /* owned; NULL when the patterns are missing */
+  bool warned;               /* about the missing patterns */
 } tex_builder;
 
 typedef MB_VEC(kp_item) kp_vec;
@@ -274,7 +275,15 @@ static bool url_like(const para *p, uint32_t a, uint32_t b) {
 
 /* Hyphenation points of the English word in [a, b), pushed as boxes and flagged penalties. */
 static bool hyphenate_word(para *p, uint32_t a, uint32_t b) {
-  if (!p->in->hyphenate || !p->tb->hyphenator || strncmp(lang_at(p, a), "en", 2) != 0) return false;
+  if (!p->in->hyphenate || strncmp(lang_at(p, a), "en", 2) != 0) return false;
+  if (!p->tb->hyphenator) {
+    if (!p->tb->warned)
+      mb_warning(p->diags, mb_pos_file(MB_HYPHEN_PATTERNS),
+                 "cannot read the hyphenation patterns: English text is set without "
+                 "hyphenation (install the Debian package hyphen-en-us)");
+    p->tb->warned = true;
+    return false;
+  }
   uint32_t t0 = token_start(p, a), t1 = token_end(p, a);
   if (url_like(p, t0, t1)) return false;
   uint32_t w0 = a, w1 = b; /* the letters, without surrounding punctuation */
@@ -756,6 +765,6 @@ mb_para_builder *mb_para_tex_new(mb_fonts *fonts) {
   tb->base.build = tex_build;
   tb->base.free = tex_free;
   tb->fonts = fonts;
-  tb->hyphenator = mb_hyphenator_new(NULL);
+  tb->hyphenator = mb_hyphenator_new(MB_HYPHEN_PATTERNS);
   return &tb->base;
 }

@@ -14,7 +14,7 @@ struct mb_hyphenator {
 };
 
 mb_hyphenator *mb_hyphenator_new(const char *path) {
-  HyphenDict *dict = hnj_hyphen_load(path ? path : "/usr/share/hyphen/hyph_en_US.dic");
+  HyphenDict *dict = hnj_hyphen_load(path ? path : MB_HYPHEN_PATTERNS);
   if (!dict) return NULL;
   mb_hyphenator *h = mb_xcalloc(1, sizeof(mb_hyphenator));
   h->dict = dict;

@@ -12,7 +12,10 @@
 
 typedef struct mb_hyphenator mb_hyphenator;
 
-/* Loads the patterns (NULL path: Debian's hyph_en_US). NULL when they cannot be read. */
+/* Debian's US English patterns (package hyphen-en-us). */
+#define MB_HYPHEN_PATTERNS "/usr/share/hyphen/hyph_en_US.dic"
+
+/* Loads the patterns (NULL path: MB_HYPHEN_PATTERNS). NULL when they cannot be read. */
 mb_hyphenator *mb_hyphenator_new(const char *path);
 void mb_hyphenator_free(mb_hyphenator *h);
 
