@@ -99,6 +99,34 @@ class Content(TempDirTest):
         self.assertEqual(flat.count(title), 2, flat)  # the running head and the paragraph
         self.assertEqual(pdfinfo(out)["Title"], title)
 
+    def test_breakers(self):
+        out = {}
+        for breaker in ("total-fit", "greedy"):
+            out[breaker] = self.path(breaker + ".pdf")
+            r = run(["--breaker", breaker, "-o", out[breaker]])
+            self.assertEqual(r.returncode, 0, r.stderr)
+        total, greedy = (pdftext(out[b], "-f", "2", "-l", "2") for b in ("total-fit", "greedy"))
+        self.assertEqual(normalise(total), normalise(greedy))  # the same text...
+        self.assertNotEqual(total.split("\n"), greedy.split("\n"))  # ...broken differently
+        # Total-fit hyphenates English: lines end in a letter and a hyphen the text lacks
+        # (-raw: poppler's default mode joins such words back).
+        raw = {b: pdftext(out[b], "-raw", "-f", "2", "-l", "2") for b in out}
+        hyphenated = {b: [l for l in raw[b].split("\n") if re.search(r"[a-z]-$", l)] for b in out}
+        self.assertGreaterEqual(len(hyphenated["total-fit"]), 3)
+        self.assertEqual(hyphenated["greedy"], [])
+        r = run(["--breaker", "knuth", "-o", self.path("x.pdf")])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--breaker must be total-fit or greedy", r.stderr)
+
+    def test_typography_in_the_layout(self):
+        layout = self.write("g.yaml", "extends: %s\ntypography: {breaker: greedy}\n"
+                            % os.path.join(SOURCE_DIR, "layouts", "a4-booklet.yaml"))
+        r = run(["-l", layout, "-o", self.path("g.pdf")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r2 = run(["--breaker", "greedy", "-o", self.path("g2.pdf")])
+        self.assertEqual(r2.returncode, 0, r2.stderr)
+        self.assertEqual(pdftext(self.path("g.pdf")), pdftext(self.path("g2.pdf")))
+
     def test_stdout(self):
         md = self.write("s.md", "To standard output.\n")
         r = run(["-c", md, "-o", "-"])
@@ -185,6 +213,15 @@ class Diagnostics(TempDirTest):
         self.assertEqual(r.returncode, 1)
         self.assertEqual(d[0]["sev"], "error")
         self.assert_untouched()
+
+    def test_word_wider_than_the_column(self):
+        url = "https://example.org/" + "internationalcollaborations" * 3 + ".html"
+        r, d = self.render_bad("w.md", "A paragraph.\n\nSee %s for more.\n" % url)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(d), 1, r.stderr)
+        self.assertEqual((d[0]["sev"], d[0]["line"], d[0]["col"]), ("warning", "3", "5"))
+        self.assertIn("is wider than the column", d[0]["msg"])
+        self.assertIn("broken between letters", d[0]["msg"])
 
     def test_long_callout_label(self):
         label = "a label far too long for its call-out box " * 3

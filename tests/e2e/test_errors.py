@@ -116,6 +116,12 @@ class LayoutErrors(Case):
         self.assert_failed(r, 1)
         self.assert_diag(d, self.path("l.yaml"), 1, 17, "columns must be a whole number, not 'two'")
 
+    def test_unknown_breaker(self):
+        r, d = self.render([], layout="styles:\n  body: {}\ntypography: {breaker: fast}\n")
+        self.assert_failed(r, 1)
+        self.assert_diag(d, self.path("l.yaml"), 3, 23,
+                         "'breaker' must be one of total-fit, greedy, not 'fast'")
+
     def test_unknown_style(self):
         layout = ("styles:\n  body: {}\ntemplates:\n  cover:\n    frames:\n"
                   "      - {content: title, x: 10mm, y: 10mm, w: 100mm, h: 50mm, style: titel}\n")
