@@ -9,6 +9,9 @@
 
 enum { VERY_LOOSE, LOOSE, DECENT, TIGHT };
 
+/* Limits that bound the kinds of node kept at each break (see candidates). */
+enum { MAX_WIDTHS = 8, MAX_HYPHENS = 7, MAX_CANDIDATES = MAX_WIDTHS * 4 * (MAX_HYPHENS + 1) };
+
 typedef struct node {
   size_t pos; /* the break item */
   size_t line;
@@ -88,8 +91,9 @@ typedef struct pass {
   const kp_params *p;
   int tolerance;
   bool hyphenate, emergency, last_resort;
-  node_vec nodes; /* every node made */
-  int_vec active; /* the nodes a line may still start from */
+  int max_hyphens; /* params->max_hyphens, within MAX_HYPHENS */
+  node_vec nodes;  /* every node made */
+  int_vec active;  /* the nodes a line may still start from */
 } pass;
 
 static mb_len measure_of(const pass *ps, size_t line) {
@@ -131,15 +135,39 @@ static double demerits_of(const pass *ps, const node *a, size_t i, double b) {
   return d;
 }
 
-/* Tries every active node against break i, then adds the best new nodes (one per fitness
- * class and hyphen count) to the active list. */
+/* The best new node for each kind of line that may follow: nodes are kept apart by fitness
+ * class, by the hyphenated lines in a row ending there, and by the measure of the next line
+ * (the line number, while the measures still differ). */
+typedef struct candidates {
+  node best[MAX_CANDIDATES];
+  int key[MAX_CANDIDATES];
+  int n;
+} candidates;
+
+static void offer(candidates *c, int key, const node *nd) {
+  for (int k = 0; k < c->n; k++)
+    if (c->key[k] == key) {
+      if (nd->demerits < c->best[k].demerits) c->best[k] = *nd;
+      return;
+    }
+  if (c->n == MAX_CANDIDATES) return; /* cannot happen: keys are bounded by the limits */
+  c->key[c->n] = key;
+  c->best[c->n++] = *nd;
+}
+
+static int node_key(const pass *ps, const node *nd) {
+  size_t line = nd->line < ps->nwidths - 1 ? nd->line : ps->nwidths - 1;
+  return ((int)line * 4 + nd->fitness) * (MAX_HYPHENS + 1) + nd->hyphens;
+}
+
+/* Tries every active node against break i, then adds the best new nodes to the active list. */
 static void try_break(pass *ps, size_t i) {
   const kp_item *brk = &ps->items[i];
   bool flagged = brk->kind == KP_PENALTY && brk->flagged;
   if (flagged && !ps->hyphenate) return;
   bool forced = brk->kind == KP_PENALTY && brk->penalty <= -KP_INFINITY;
-  node best[4][3];
-  bool have[4][3] = {{false}};
+  candidates c;
+  c.n = 0;
   size_t keep = 0;
   for (size_t k = 0; k < ps->active.len; k++) {
     int idx = ps->active.items[k];
@@ -153,25 +181,20 @@ static void try_break(pass *ps, size_t i) {
     if (overfull && !ps->last_resort) continue;
     if (!overfull && b > ps->tolerance && ps->tolerance < 10000) continue;
     int hyph = flagged ? a->hyphens + 1 : 0;
-    if (hyph > ps->p->max_hyphens) continue;
+    if (hyph > ps->max_hyphens) continue;
     double d = demerits_of(ps, a, i, overfull ? 1e6 : b) + a->demerits;
     int fit = overfull ? TIGHT : fitness_of(r);
     if (abs(fit - a->fitness) > 1 && !forced) d += ps->p->adj_demerits;
     if (overfull) d += 1e20; /* only when nothing else will do */
     if (ps->p->max_ratio > 0 && r > ps->p->max_ratio && !infinite) d += 1e13; /* nor this */
-    int h = hyph > 2 ? 2 : hyph;
-    if (!have[fit][h] || d < best[fit][h].demerits) {
-      best[fit][h] = (node){i, a->line + 1, fit, hyph, d, r, flagged, overfull, idx};
-      have[fit][h] = true;
-    }
+    node nd = {i, a->line + 1, fit, hyph, d, r, flagged, overfull, idx};
+    offer(&c, node_key(ps, &nd), &nd);
   }
   ps->active.len = keep;
-  for (int f = 0; f < 4; f++)
-    for (int h = 0; h < 3; h++) {
-      if (!have[f][h]) continue;
-      mb_vec_push(&ps->nodes, best[f][h]);
-      mb_vec_push(&ps->active, (int)ps->nodes.len - 1);
-    }
+  for (int k = 0; k < c.n; k++) {
+    mb_vec_push(&ps->nodes, c.best[k]);
+    mb_vec_push(&ps->active, (int)ps->nodes.len - 1);
+  }
 }
 
 static bool run_pass(pass *ps) {
@@ -214,10 +237,23 @@ static size_t collect(const pass *ps, int last, kp_line **out) {
 size_t kp_break(const kp_item *items, size_t n, const mb_len *widths, size_t nwidths,
                 const kp_params *params, kp_line **lines) {
   *lines = NULL;
-  if (n == 0) return 0;
+  if (n == 0 || nwidths == 0) return 0;
+  if (nwidths > MAX_WIDTHS) nwidths = MAX_WIDTHS; /* later lines take the eighth measure */
   sums *s = prefix_sums(items, n);
-  pass ps = {items, n,     s,     widths, nwidths, params, params->pretolerance,
-             false, false, false, {0},    {0}};
+  int max_hyphens = params->max_hyphens < MAX_HYPHENS ? params->max_hyphens : MAX_HYPHENS;
+  pass ps = {items,
+             n,
+             s,
+             widths,
+             nwidths,
+             params,
+             params->pretolerance,
+             false,
+             false,
+             false,
+             max_hyphens < 0 ? 0 : max_hyphens,
+             {0},
+             {0}};
   /* As TeX: without hyphenation at the pretolerance, with it at the tolerance, then with
    * emergency stretch; then at any badness (the least bad lines still win), and last, with
    * overfull lines allowed. */

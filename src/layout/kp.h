@@ -53,7 +53,8 @@ typedef struct kp_line {
 /* The first item of the line after a break at brk: past the glue and penalties after it. */
 size_t kp_line_start(const kp_item *items, size_t n, size_t brk);
 
-/* Breaks items into lines: widths[k] is the measure of line k (the last value repeats).
+/* Breaks items into lines: widths[k] is the measure of line k (the last value repeats; at
+ * most 8 are used). max_hyphens is at most 7.
  * Returns the number of lines (at least one for a non-empty list); *lines is malloc'ed. The
  * list must end with a forced break. */
 size_t kp_break(const kp_item *items, size_t n, const mb_len *widths, size_t nwidths,
