@@ -25,14 +25,19 @@ const char *mb_lang_for_script(int script, const char *section_lang) {
 }
 
 const char *mb_text_lang(const char *text, size_t len, const char *section_lang) {
-  /* Count letters per language; the first two distinct languages are enough here. */
+  /* Count letters per language; the first two distinct languages are enough here. The
+   * language is looked up once per run of one script. */
   const char *langs[2] = {NULL, NULL};
   size_t counts[2] = {0, 0};
+  GUnicodeScript last = G_UNICODE_SCRIPT_INVALID_CODE;
+  const char *lang = NULL;
   for (size_t i = 0; i < len;) {
     size_t n;
     uint32_t cp = mb_utf8_decode(text + i, len - i, &n);
     i += n ? n : 1;
-    const char *lang = mb_lang_for_script(g_unichar_get_script(cp), section_lang);
+    GUnicodeScript script = g_unichar_get_script(cp);
+    if (script != last) lang = mb_lang_for_script(script, section_lang);
+    last = script;
     if (!lang) continue;
     for (int k = 0; k < 2; k++) {
       if (!langs[k]) langs[k] = lang;

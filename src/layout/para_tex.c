@@ -48,6 +48,7 @@ typedef struct para {
   int *cidx; /* per byte: index of the character it is in */
   PangoItem **items;
   PangoGlyphString **glyphs;
+  mb_len *hyphen_w; /* per item, -1 until needed */
   size_t nitems;
   int *item_of;  /* per byte: the item it is in */
   int *glyph_at; /* per byte: first glyph of the cluster starting there, or -1 */
@@ -184,6 +185,7 @@ static void shape_paragraph(para *p) {
   p->nitems = g_list_length(list);
   p->items = mb_xcalloc(p->nitems + 1, sizeof(PangoItem *));
   p->glyphs = mb_xcalloc(p->nitems + 1, sizeof(PangoGlyphString *));
+  p->hyphen_w = mb_xcalloc(p->nitems + 1, sizeof(mb_len));
   p->item_of = mb_xcalloc(p->len + 1, sizeof(int));
   p->glyph_at = mb_xcalloc(p->len + 1, sizeof(int));
   p->pre = mb_xcalloc(p->len + 1, sizeof(int64_t));
@@ -191,6 +193,7 @@ static void shape_paragraph(para *p) {
   size_t k = 0;
   for (GList *l = list; l; l = l->next, k++) {
     p->items[k] = l->data;
+    p->hyphen_w[k] = -1;
     p->glyphs[k] = shape(p, p->items[k]);
     index_glyphs(p, k);
   }
@@ -207,13 +210,16 @@ static const char *lang_at(const para *p, uint32_t b) {
   return item->analysis.language ? pango_language_to_string(item->analysis.language) : "";
 }
 
-/* The advance of a hyphen in the font of the item at byte b. */
-static mb_len hyphen_width(const para *p, uint32_t b) {
-  PangoGlyphString *gs = pango_glyph_string_new();
-  pango_shape("-", 1, &p->items[p->item_of[b]]->analysis, gs);
-  mb_len w = gs->num_glyphs ? gs->glyphs[0].geometry.width : 0;
-  pango_glyph_string_free(gs);
-  return w;
+/* The advance of a hyphen in the font of the item at byte b (shaped once per item). */
+static mb_len hyphen_width(para *p, uint32_t b) {
+  int k = p->item_of[b];
+  if (p->hyphen_w[k] < 0) {
+    PangoGlyphString *gs = pango_glyph_string_new();
+    pango_shape("-", 1, &p->items[k]->analysis, gs);
+    p->hyphen_w[k] = gs->num_glyphs ? gs->glyphs[0].geometry.width : 0;
+    pango_glyph_string_free(gs);
+  }
+  return p->hyphen_w[k];
 }
 
 /* ---- break opportunities ---- */
@@ -694,6 +700,7 @@ static void para_free(para *p) {
   }
   free(p->items);
   free(p->glyphs);
+  free(p->hyphen_w);
   pango_attr_list_unref(p->attrs);
   free(p->la);
   free(p->cidx);

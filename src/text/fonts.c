@@ -20,7 +20,12 @@ struct mb_fonts {
   cairo_font_options_t *options;
   MB_VEC(PangoFont *) interned;
   MB_VEC(char *) families;
+  GHashTable *metrics; /* "description|language" -> ascent and descent */
 };
+
+typedef struct metrics {
+  int ascent, descent;
+} metrics;
 
 static void collect_families(mb_fonts *fonts) {
   FcFontSet *set = FcConfigGetFonts(fonts->config, FcSetApplication);
@@ -92,6 +97,7 @@ mb_fonts *mb_fonts_new(const char *dir, mb_diags *diags) {
   fonts->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
   pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->map), fonts->config);
   setup_context(fonts);
+  fonts->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   return fonts;
 }
 
@@ -101,6 +107,7 @@ void mb_fonts_free(mb_fonts *fonts) {
   free(fonts->interned.items);
   for (size_t i = 0; i < fonts->families.len; i++) free(fonts->families.items[i]);
   free(fonts->families.items);
+  if (fonts->metrics) g_hash_table_destroy(fonts->metrics);
   if (fonts->context) g_object_unref(fonts->context);
   if (fonts->map) {
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->map), NULL); /* drops its reference */
@@ -151,13 +158,26 @@ const char *const *mb_fonts_families(mb_fonts *fonts) {
   return (const char *const *)fonts->families.items;
 }
 
+/* Pango measures metrics by shaping a sample text of the language: worth keeping. */
 void mb_fonts_metrics(mb_fonts *fonts, const PangoFontDescription *desc, const char *lang,
                       int *ascent, int *descent) {
-  PangoFontMetrics *m = pango_context_get_metrics(fonts->context, desc,
-                                                  lang ? pango_language_from_string(lang) : NULL);
-  *ascent = pango_font_metrics_get_ascent(m);
-  *descent = pango_font_metrics_get_descent(m);
-  pango_font_metrics_unref(m);
+  char *d = pango_font_description_to_string(desc);
+  char *key = g_strconcat(d, "|", lang ? lang : "", NULL);
+  g_free(d);
+  metrics *m = g_hash_table_lookup(fonts->metrics, key);
+  if (!m) {
+    PangoFontMetrics *pm = pango_context_get_metrics(
+        fonts->context, desc, lang ? pango_language_from_string(lang) : NULL);
+    m = g_new(metrics, 1);
+    m->ascent = pango_font_metrics_get_ascent(pm);
+    m->descent = pango_font_metrics_get_descent(pm);
+    pango_font_metrics_unref(pm);
+    g_hash_table_insert(fonts->metrics, key, m);
+  } else {
+    g_free(key);
+  }
+  *ascent = m->ascent;
+  *descent = m->descent;
 }
 
 cairo_scaled_font_t *mb_fonts_scaled(mb_fonts *fonts, int id) {
