@@ -7,6 +7,7 @@
 #include "render/device.h"
 #include "style/style.h"
 #include "text/fonts.h"
+#include "text/hyphen.h"
 #include "util/file.h"
 #include "util/text.h"
 
@@ -334,6 +335,7 @@ typedef struct run {
   mb_layout *layout;
   mb_doc *doc;
   mb_fonts *fonts;
+  mb_hyphenator *hyphenator; /* until the builder adopts it */
   mb_para_builder *builder;
   mb_book *book;
   mb_outfile main_out, master_out; /* opened before the work, committed after it */
@@ -345,6 +347,7 @@ static void run_free(run *r) {
   if (r->master_open) mb_outfile_abort(&r->master_out);
   mb_book_free(r->book);
   mb_para_builder_free(r->builder);
+  mb_hyphenator_free(r->hyphenator);
   mb_fonts_free(r->fonts);
   mb_doc_free(r->doc);
   mb_layout_free(r->layout);
@@ -416,10 +419,16 @@ static void write_outputs(run *r, const options *o, timings *t, mb_diags *diags)
 }
 
 static void run_all(run *r, const options *o, timings *t, mb_diags *diags) {
-  if (!open_outputs(r, o, diags) || !load_inputs(r, o, t, diags)) return;
+  if (!open_outputs(r, o, diags)) return;
+  r->hyphenator = mb_hyphenator_new(NULL); /* loads while the inputs and fonts are read */
+  if (!load_inputs(r, o, t, diags)) return;
   int breaker = o->breaker >= 0 ? o->breaker : (int)r->layout->breaker;
-  r->builder =
-      breaker == MB_BREAKER_GREEDY ? mb_para_pango_new(r->fonts) : mb_para_tex_new(r->fonts);
+  if (breaker == MB_BREAKER_GREEDY) {
+    r->builder = mb_para_pango_new(r->fonts);
+  } else {
+    r->builder = mb_para_tex_adopt(r->fonts, r->hyphenator);
+    r->hyphenator = NULL;
+  }
   r->book = mb_layout_run(r->doc, r->layout, r->builder, diags);
   lap(t, "layout");
   if (o->strict) mb_diags_promote_warnings(diags);

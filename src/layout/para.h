@@ -47,6 +47,10 @@ typedef struct mb_fonts mb_fonts;
 /* Total-fit builder (Knuth–Plass over text shaped once, with hyphenation) over a font set
  * (borrowed; it must outlive the builder). */
 mb_para_builder *mb_para_tex_new(mb_fonts *fonts);
+/* The same with hyphenation patterns already loading (mb_hyphenator_new): the builder owns
+ * them. Starting them before the fonts saves their loading time. */
+typedef struct mb_hyphenator mb_hyphenator;
+mb_para_builder *mb_para_tex_adopt(mb_fonts *fonts, mb_hyphenator *hyphenator);
 /* PangoLayout's greedy breaking, for comparison. */
 mb_para_builder *mb_para_pango_new(mb_fonts *fonts);
 /* Fixed-advance builder for tests: no fonts needed. */

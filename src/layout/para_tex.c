@@ -30,7 +30,7 @@ enum {
 typedef struct tex_builder {
   mb_para_builder base;
   mb_fonts *fonts;
-  mb_hyphenator *hyphenator; /* owned; NULL when the patterns are missing */
+  mb_hyphenator *hyphenator; /* owned */
   bool warned;               /* about the missing patterns */
 } tex_builder;
 
@@ -282,7 +282,7 @@ static bool url_like(const para *p, uint32_t a, uint32_t b) {
 /* Hyphenation points of the English word in [a, b), pushed as boxes and flagged penalties. */
 static bool hyphenate_word(para *p, uint32_t a, uint32_t b) {
   if (!p->in->hyphenate || strncmp(lang_at(p, a), "en", 2) != 0) return false;
-  if (!p->tb->hyphenator) {
+  if (!mb_hyphenator_ready(p->tb->hyphenator)) {
     if (!p->tb->warned)
       mb_warning(p->diags, mb_pos_file(MB_HYPHEN_PATTERNS),
                  "cannot read the hyphenation patterns: English text is set without "
@@ -767,11 +767,15 @@ static void tex_free(mb_para_builder *self) {
   free(tb);
 }
 
-mb_para_builder *mb_para_tex_new(mb_fonts *fonts) {
+mb_para_builder *mb_para_tex_adopt(mb_fonts *fonts, mb_hyphenator *hyphenator) {
   tex_builder *tb = mb_xcalloc(1, sizeof(tex_builder));
   tb->base.build = tex_build;
   tb->base.free = tex_free;
   tb->fonts = fonts;
-  tb->hyphenator = mb_hyphenator_new(MB_HYPHEN_PATTERNS);
+  tb->hyphenator = hyphenator;
   return &tb->base;
+}
+
+mb_para_builder *mb_para_tex_new(mb_fonts *fonts) {
+  return mb_para_tex_adopt(fonts, mb_hyphenator_new(MB_HYPHEN_PATTERNS));
 }

@@ -336,6 +336,7 @@ static bool write_out(post *p, unsigned char **out, size_t *out_len) {
   if (qpdf_init_write_memory(q) & QPDF_ERRORS) return !failed(p, "write");
   qpdf_set_object_stream_mode(q, qpdf_o_generate);
   qpdf_set_compress_streams(q, 1);
+  qpdf_set_decode_level(q, qpdf_dl_none); /* cairo compressed its streams: copy, do not redo */
   qpdf_set_deterministic_ID(q, 1);
   qpdf_set_linearization(q, p->opt->linearize);
   qpdf_set_minimum_pdf_version(q, p->opt->print ? "1.6" : "1.5");

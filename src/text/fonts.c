@@ -158,7 +158,38 @@ const char *const *mb_fonts_families(mb_fonts *fonts) {
   return (const char *const *)fonts->families.items;
 }
 
-/* Pango measures metrics by shaping a sample text of the language: worth keeping. */
+static gboolean first_font(PangoFontset *fs, PangoFont *font, gpointer data) {
+  (void)fs;
+  *(PangoFont **)data = g_object_ref(font);
+  return TRUE;
+}
+
+static void widen(PangoFont *font, metrics *m) {
+  hb_font_extents_t ext;
+  if (!font || !hb_font_get_h_extents(pango_font_get_hb_font(font), &ext)) return;
+  if (ext.ascender > m->ascent) m->ascent = ext.ascender;
+  if (-ext.descender > m->descent) m->descent = -ext.descender;
+}
+
+/* Ascent and descent of the text a description sets in a language: the most of the first
+ * font's and of the font that sets the language's letters (as pango_context_get_metrics
+ * gives them, without shaping its sample text on every call). */
+static metrics measure(mb_fonts *fonts, const PangoFontDescription *desc, const char *lang) {
+  PangoLanguage *language = lang ? pango_language_from_string(lang) : NULL;
+  PangoFontset *fs = pango_font_map_load_fontset(fonts->map, fonts->context, desc, language);
+  metrics m = {0, 0};
+  if (!fs) return m;
+  PangoFont *first = NULL;
+  pango_fontset_foreach(fs, first_font, &first);
+  widen(first, &m);
+  PangoFont *letters = pango_fontset_get_font(fs, lang && strcmp(lang, "hi") == 0 ? 0x0915 : 'a');
+  widen(letters, &m);
+  if (letters) g_object_unref(letters);
+  if (first) g_object_unref(first);
+  g_object_unref(fs);
+  return m;
+}
+
 void mb_fonts_metrics(mb_fonts *fonts, const PangoFontDescription *desc, const char *lang,
                       int *ascent, int *descent) {
   char *d = pango_font_description_to_string(desc);
@@ -166,12 +197,8 @@ void mb_fonts_metrics(mb_fonts *fonts, const PangoFontDescription *desc, const c
   g_free(d);
   metrics *m = g_hash_table_lookup(fonts->metrics, key);
   if (!m) {
-    PangoFontMetrics *pm = pango_context_get_metrics(
-        fonts->context, desc, lang ? pango_language_from_string(lang) : NULL);
     m = g_new(metrics, 1);
-    m->ascent = pango_font_metrics_get_ascent(pm);
-    m->descent = pango_font_metrics_get_descent(pm);
-    pango_font_metrics_unref(pm);
+    *m = measure(fonts, desc, lang);
     g_hash_table_insert(fonts->metrics, key, m);
   } else {
     g_free(key);

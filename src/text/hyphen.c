@@ -4,26 +4,50 @@
 
 #include <ctype.h>
 #include <hyphen.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { MAX_WORD = 64, LEFT_MIN = 2, RIGHT_MIN = 3 };
 
+/* Reading the patterns takes a few milliseconds; it runs on its own thread while fonts are
+ * set up and the first paragraphs are shaped, and the first word to hyphenate waits for it. */
 struct mb_hyphenator {
+  char *path;
   HyphenDict *dict;
+  pthread_t thread;
+  bool loading;
 };
 
+static void *load(void *arg) {
+  mb_hyphenator *h = arg;
+  h->dict = hnj_hyphen_load(h->path);
+  return NULL;
+}
+
 mb_hyphenator *mb_hyphenator_new(const char *path) {
-  HyphenDict *dict = hnj_hyphen_load(path ? path : MB_HYPHEN_PATTERNS);
-  if (!dict) return NULL;
   mb_hyphenator *h = mb_xcalloc(1, sizeof(mb_hyphenator));
-  h->dict = dict;
+  h->path = mb_xstrdup(path ? path : MB_HYPHEN_PATTERNS);
+  h->loading = pthread_create(&h->thread, NULL, load, h) == 0;
+  if (!h->loading) load(h);
   return h;
+}
+
+static HyphenDict *dict_of(mb_hyphenator *h) {
+  if (h->loading) pthread_join(h->thread, NULL);
+  h->loading = false;
+  return h->dict;
+}
+
+bool mb_hyphenator_ready(mb_hyphenator *h) {
+  return h && dict_of(h);
 }
 
 void mb_hyphenator_free(mb_hyphenator *h) {
   if (!h) return;
-  hnj_hyphen_free(h->dict);
+  HyphenDict *dict = dict_of(h);
+  if (dict) hnj_hyphen_free(dict);
+  free(h->path);
   free(h);
 }
 
@@ -39,7 +63,7 @@ static bool plain_word(const char *w, size_t len) {
 }
 
 size_t mb_hyphenate(mb_hyphenator *h, const char *word, size_t len, uint32_t *points, size_t max) {
-  if (!h || !plain_word(word, len)) return 0;
+  if (!h || !plain_word(word, len) || !dict_of(h)) return 0;
   char lower[MAX_WORD], marks[MAX_WORD + 5];
   for (size_t i = 0; i < len; i++) lower[i] = (char)tolower((unsigned char)word[i]);
   lower[len] = '\0';
