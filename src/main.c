@@ -34,9 +34,11 @@ typedef struct options {
 typedef struct timings {
   bool on;
   struct timespec last, start;
+  mb_output_times out; /* filled by the PDF writer */
 } timings;
 
 static void timings_start(timings *t, bool on) {
+  memset(t, 0, sizeof *t);
   t->on = on;
   clock_gettime(CLOCK_MONOTONIC, &t->start);
   t->last = t->start;
@@ -46,12 +48,19 @@ static double ms_between(struct timespec a, struct timespec b) {
   return (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
 }
 
-static void lap(timings *t, const char *stage) {
-  if (!t->on) return;
+static void print_stage(const char *stage, double ms) {
+  fprintf(stderr, "mkbrochure: timing: %-11s %8.2f ms\n", stage, ms);
+}
+
+/* The time since the last lap; printed under stage unless stage is NULL. */
+static double lap(timings *t, const char *stage) {
+  if (!t->on) return 0;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  fprintf(stderr, "mkbrochure: timing: %-8s %8.2f ms\n", stage, ms_between(t->last, now));
+  double ms = ms_between(t->last, now);
+  if (stage) print_stage(stage, ms);
   t->last = now;
+  return ms;
 }
 
 static void usage(FILE *out) {
@@ -282,7 +291,7 @@ static char *join_keywords(const mb_meta *m) {
 }
 
 static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, mb_preset preset,
-                      const options *o, mb_diags *diags) {
+                      const options *o, mb_output_times *times, mb_diags *diags) {
   char date[32];
   const mb_meta *m = &book->doc->meta;
   iso_date(m, date, sizeof date);
@@ -290,7 +299,8 @@ static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, mb
   mb_output out = {preset,
                    o->cmyk,
                    !o->no_preflight,
-                   {m->title, m->author, m->subject, keywords, "mkbrochure " MB_VERSION, date}};
+                   {m->title, m->author, m->subject, keywords, "mkbrochure " MB_VERSION, date},
+                   times};
   bool ok = mb_output_pdf(book, fonts, file, &out, diags);
   free(keywords);
   return ok;
@@ -405,13 +415,19 @@ static void write_outputs(run *r, const options *o, timings *t, mb_diags *diags)
     mb_device_free(dev);
   } else {
     r->main_open = false; /* mb_output_pdf commits or aborts it */
-    write_pdf(r->book, r->fonts, &r->main_out, o->preset, o, diags);
+    write_pdf(r->book, r->fonts, &r->main_out, o->preset, o, &t->out, diags);
     if (r->master_open) {
       r->master_open = false;
-      write_pdf(r->book, r->fonts, &r->master_out, MB_PRESET_PRINT, o, diags);
+      write_pdf(r->book, r->fonts, &r->master_out, MB_PRESET_PRINT, o, &t->out, diags);
     }
   }
-  lap(t, "draw");
+  double ms = lap(t, o->dump ? "dump" : NULL);
+  if (t->on && !o->dump) {
+    print_stage("draw", t->out.draw);
+    print_stage("post-process", t->out.post);
+    if (t->out.preflight > 0.005) print_stage("preflight", t->out.preflight);
+    (void)ms;
+  }
   if (o->png_dir && mb_diags_errors(diags) == 0) {
     write_png(r->book, r->fonts, o, diags);
     lap(t, "png");
@@ -430,7 +446,12 @@ static void run_all(run *r, const options *o, timings *t, mb_diags *diags) {
     r->hyphenator = NULL;
   }
   r->book = mb_layout_run(r->doc, r->layout, r->builder, diags);
-  lap(t, "layout");
+  double layout_ms = lap(t, NULL);
+  if (t->on) {
+    print_stage("shape", r->builder->shape_ms);
+    print_stage("break", r->builder->break_ms);
+    print_stage("flow", layout_ms - r->builder->shape_ms - r->builder->break_ms);
+  }
   if (o->strict) mb_diags_promote_warnings(diags);
   if (mb_diags_errors(diags) == 0) write_outputs(r, o, t, diags);
 }
@@ -461,7 +482,7 @@ int main(int argc, char **argv) {
   if (t.on) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    fprintf(stderr, "mkbrochure: timing: %-8s %8.2f ms\n", "total", ms_between(t.start, now));
+    print_stage("total", ms_between(t.start, now));
   }
   return st;
 }

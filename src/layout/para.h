@@ -36,6 +36,7 @@ typedef struct mb_line {
 typedef struct mb_para_builder mb_para_builder;
 
 struct mb_para_builder {
+  double shape_ms, break_ms; /* time spent so far shaping and breaking (for --timings) */
   /* Breaks a paragraph into lines. Returns false only on a hard failure (diagnosed). */
   bool (*build)(mb_para_builder *self, const mb_para_in *in, mb_arena *arena, mb_line **lines,
                 size_t *nlines, mb_diags *diags);

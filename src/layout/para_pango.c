@@ -4,6 +4,7 @@
 #include "pango_common.h"
 
 #include "text/fonts.h"
+#include "util/clock.h"
 #include "util/mem.h"
 
 #include <stdlib.h>
@@ -70,6 +71,7 @@ static void copy_line(pango_builder *pb, const mb_para_in *in, PangoLayoutIter *
 static bool pango_build(mb_para_builder *self, const mb_para_in *in, mb_arena *arena,
                         mb_line **lines_out, size_t *nlines_out, mb_diags *diags) {
   pango_builder *pb = (pango_builder *)self;
+  double start = mb_now_ms();
   PangoLayout *layout = make_layout(pb, in);
   int count = pango_layout_get_line_count(layout), nattrs;
   mb_line *lines = mb_arena_calloc(arena, (size_t)count, sizeof(mb_line));
@@ -90,6 +92,7 @@ static bool pango_build(mb_para_builder *self, const mb_para_in *in, mb_arena *a
   free(missing.items);
   *lines_out = lines;
   *nlines_out = (size_t)n;
+  self->break_ms += mb_now_ms() - start; /* PangoLayout shapes as it breaks */
   return true;
 }
 

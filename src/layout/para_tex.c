@@ -10,9 +10,11 @@
  * (never letters) to the measure, with punctuation hanging into the right margin. */
 #include "kp.h"
 #include "pango_common.h"
+#include "shape_cache.h"
 
 #include "text/fonts.h"
 #include "text/hyphen.h"
+#include "util/clock.h"
 #include "util/mem.h"
 #include "util/text.h"
 
@@ -31,6 +33,7 @@ typedef struct tex_builder {
   mb_para_builder base;
   mb_fonts *fonts;
   mb_hyphenator *hyphenator; /* owned */
+  mb_shape_cache *words;     /* owned: shaped words, for the builder's life */
   bool warned;               /* about the missing patterns */
 } tex_builder;
 
@@ -148,7 +151,7 @@ static bool letter_spaced(const PangoItem *item, int *spacing) {
 static PangoGlyphString *shape(para *p, PangoItem *item) {
   PangoGlyphString *gs = pango_glyph_string_new();
   PangoLogAttr *la = p->la + p->cidx[item->offset];
-  pango_shape_item(item, p->s, (int)p->len, la, gs, PANGO_SHAPE_NONE);
+  mb_shape_words(p->tb->words, item, p->s, (int)p->len, p->la, p->cidx, gs);
   int spacing;
   if (letter_spaced(item, &spacing)) {
     PangoGlyphItem gi = {item, gs, 0, 0, 0};
@@ -733,8 +736,11 @@ static size_t break_lines(para *p, kp_line **breaks) {
 
 static bool tex_build(mb_para_builder *self, const mb_para_in *in, mb_arena *arena,
                       mb_line **lines_out, size_t *nlines_out, mb_diags *diags) {
+  double start = mb_now_ms();
   para p;
   para_init(&p, (tex_builder *)self, in, diags);
+  double shaped = mb_now_ms();
+  self->shape_ms += shaped - start;
   build_items(&p);
   kp_line *breaks;
   size_t n = break_lines(&p, &breaks);
@@ -756,6 +762,7 @@ static bool tex_build(mb_para_builder *self, const mb_para_in *in, mb_arena *are
   mb_pc_report_missing(in, &p.missing, diags);
   free(breaks);
   para_free(&p);
+  self->break_ms += mb_now_ms() - shaped;
   *lines_out = lines;
   *nlines_out = n;
   return true;
@@ -764,6 +771,7 @@ static bool tex_build(mb_para_builder *self, const mb_para_in *in, mb_arena *are
 static void tex_free(mb_para_builder *self) {
   tex_builder *tb = (tex_builder *)self;
   mb_hyphenator_free(tb->hyphenator);
+  mb_shape_cache_free(tb->words);
   free(tb);
 }
 
@@ -773,6 +781,7 @@ mb_para_builder *mb_para_tex_adopt(mb_fonts *fonts, mb_hyphenator *hyphenator) {
   tb->base.free = tex_free;
   tb->fonts = fonts;
   tb->hyphenator = hyphenator;
+  tb->words = mb_shape_cache_new();
   return &tb->base;
 }
 

@@ -4,6 +4,7 @@
 #include "pdf.h"
 #include "render/tags.h"
 #include "util/file.h"
+#include "util/clock.h"
 #include "util/mem.h"
 
 #include <cairo.h>
@@ -250,8 +251,10 @@ bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const
   char *path = mb_xstrdup(file->path);
   bool ok = write_pdf(book, fonts, file, path, out, diags);
   if (!ok && file->path) mb_outfile_abort(file);
+  double start = mb_now_ms();
   if (ok && out->preset == MB_PRESET_PRINT && out->preflight && strcmp(path, "-") != 0)
     ok = mb_preflight(path, stderr, diags);
+  if (out->times) out->times->preflight += mb_now_ms() - start;
   free(path);
   return ok;
 }
@@ -272,8 +275,10 @@ static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, co
   }
   buffer pdf = {0};
   drawn dr = {0};
-  bool ok = render(book, fonts, out, path, &pdf, &dr, diags) &&
-            finish(book, out, &pdf, &dr, print ? &geometry : NULL, diags);
+  double start = mb_now_ms();
+  bool ok = render(book, fonts, out, path, &pdf, &dr, diags);
+  double drawn_at = mb_now_ms();
+  ok = ok && finish(book, out, &pdf, &dr, print ? &geometry : NULL, diags);
   if (ok && print && out->cmyk) {
     mb_pdf_print cmyk = print_geometry(book, true);
     cmyk.crop_marks = cmyk.registration_marks = false; /* drawn already */
@@ -281,6 +286,10 @@ static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, co
     ok = to_cmyk(&pdf, diags) && finish(book, out, &pdf, &none, &cmyk, diags);
   }
   ok = ok && write_file(&pdf, file, diags);
+  if (out->times) {
+    out->times->draw += drawn_at - start;
+    out->times->post += mb_now_ms() - drawn_at;
+  }
   free(pdf.data);
   free(dr.attrs);
   free(dr.targets);

@@ -12,11 +12,17 @@
 
 typedef enum { MB_PRESET_SCREEN, MB_PRESET_PRINT } mb_preset;
 
+/* Where the time of a write goes (for --timings), in milliseconds, added up. */
+typedef struct mb_output_times {
+  double draw, post, preflight;
+} mb_output_times;
+
 typedef struct mb_output {
   mb_preset preset;
   bool cmyk;      /* print: convert to CMYK with Ghostscript */
   bool preflight; /* print: check the result (mb_preflight) */
   mb_pdf_info info;
+  mb_output_times *times; /* or NULL */
 } mb_output;
 
 #include "util/file.h"
