@@ -59,10 +59,21 @@ class Options(TempDirTest):
 
 
     def test_timings(self):
-        r = run(["--timings", "-o", self.path("t.pdf")])
-        self.assertEqual(r.returncode, 0, r.stderr)
-        stages = [l.split()[2] for l in r.stderr.splitlines() if l.startswith("mkbrochure: timing:")]
-        self.assertEqual(stages, ["parse", "fonts", "layout", "draw", "total"])
+        def stages(*args):
+            r = run(["--timings", "-o", self.path("t.pdf")] + list(args))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = [l.split() for l in r.stderr.splitlines() if l.startswith("mkbrochure: timing:")]
+            for l in lines:
+                self.assertEqual(l[4], "ms")
+                self.assertGreaterEqual(float(l[3]), 0)
+            return [l[2] for l in lines], {l[2]: float(l[3]) for l in lines}
+        names, ms = stages()
+        self.assertEqual(names, ["parse", "fonts", "shape", "break", "flow", "draw",
+                                 "post-process", "total"])
+        self.assertGreater(ms["shape"], 0)
+        self.assertLessEqual(sum(v for k, v in ms.items() if k != "total"), ms["total"] + 0.1)
+        names, _ = stages("--preset", "print")
+        self.assertEqual(names[-3:], ["post-process", "preflight", "total"])
 
     def test_no_writable_cache_is_quiet(self):
         r = run(["-o", self.path("q.pdf")], env_extra={"HOME": "/nonexistent", "XDG_CACHE_HOME": ""})
