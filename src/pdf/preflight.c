@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <poppler.h>
+#include <pthread.h>
 #include <qpdf/qpdf-c.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,8 @@ typedef struct box {
 typedef struct page_boxes {
   box media, trim, bleed;
   bool has_trim, has_bleed;
-  bool has_xobjects; /* images can only be there */
+  bool has_xobjects;     /* images can only be there */
+  char missing_font[96]; /* the name of a font used here and not embedded, or "" */
 } page_boxes;
 
 typedef MB_VEC(int) int_vec;
@@ -48,10 +50,84 @@ static bool read_box(qpdf_data q, qpdf_oh page, const char *key, box *b) {
   return true;
 }
 
+/* ---- fonts with qpdf ---- */
+
+typedef MB_VEC(int) id_vec;
+
+typedef struct font_scan {
+  qpdf_data q;
+  id_vec seen; /* font objects already counted */
+} font_scan;
+
+static bool seen_before(font_scan *f, qpdf_oh font) {
+  int id = qpdf_oh_get_object_id(f->q, font);
+  if (!id) return false; /* a direct object: count it */
+  for (size_t i = 0; i < f->seen.len; i++)
+    if (f->seen.items[i] == id) return true;
+  mb_vec_push(&f->seen, id);
+  return false;
+}
+
+/* A font's program is in the file: in its descriptor (or its descendant's, for Type0); Type3
+ * fonts are drawn by their own procedures. */
+static bool embedded(qpdf_data q, qpdf_oh font) {
+  const char *sub = qpdf_oh_get_name(q, qpdf_oh_get_key(q, font, "/Subtype"));
+  if (sub && strcmp(sub, "/Type3") == 0) return true;
+  if (sub && strcmp(sub, "/Type0") == 0) {
+    qpdf_oh kids = qpdf_oh_get_key(q, font, "/DescendantFonts");
+    if (!qpdf_oh_is_array(q, kids) || qpdf_oh_get_array_n_items(q, kids) < 1) return false;
+    font = qpdf_oh_get_array_item(q, kids, 0);
+  }
+  qpdf_oh d = qpdf_oh_get_key(q, font, "/FontDescriptor");
+  return qpdf_oh_has_key(q, d, "/FontFile") || qpdf_oh_has_key(q, d, "/FontFile2") ||
+         qpdf_oh_has_key(q, d, "/FontFile3");
+}
+
+static void scan_resources(font_scan *f, qpdf_oh res, page_boxes *b, int *count, int depth);
+
+static void scan_fonts(font_scan *f, qpdf_oh fonts, page_boxes *b, int *count) {
+  qpdf_data q = f->q;
+  if (!qpdf_oh_is_dictionary(q, fonts)) return;
+  MB_VEC(char *) keys = {0};
+  qpdf_oh_begin_dict_key_iter(q, fonts);
+  while (qpdf_oh_dict_more_keys(q)) mb_vec_push(&keys, mb_xstrdup(qpdf_oh_dict_next_key(q)));
+  for (size_t i = 0; i < keys.len; i++) {
+    qpdf_oh font = qpdf_oh_get_key(q, fonts, keys.items[i]);
+    if (!seen_before(f, font)) ++*count;
+    if (!embedded(q, font) && !b->missing_font[0]) {
+      const char *name = qpdf_oh_get_name(q, qpdf_oh_get_key(q, font, "/BaseFont"));
+      snprintf(b->missing_font, sizeof b->missing_font, "%s", name ? name + 1 : "(unnamed)");
+    }
+    free(keys.items[i]);
+  }
+  free(keys.items);
+}
+
+/* Fonts of a page's resources and of the forms (XObjects) it draws, a few levels down. */
+static void scan_resources(font_scan *f, qpdf_oh res, page_boxes *b, int *count, int depth) {
+  qpdf_data q = f->q;
+  if (!qpdf_oh_is_dictionary(q, res) || depth > 8) return;
+  scan_fonts(f, qpdf_oh_get_key(q, res, "/Font"), b, count);
+  qpdf_oh xobjects = qpdf_oh_get_key(q, res, "/XObject");
+  if (!qpdf_oh_is_dictionary(q, xobjects)) return;
+  MB_VEC(char *) keys = {0};
+  qpdf_oh_begin_dict_key_iter(q, xobjects);
+  while (qpdf_oh_dict_more_keys(q)) mb_vec_push(&keys, mb_xstrdup(qpdf_oh_dict_next_key(q)));
+  for (size_t i = 0; i < keys.len; i++) {
+    qpdf_oh x = qpdf_oh_get_key(q, xobjects, keys.items[i]);
+    if (qpdf_oh_is_stream(q, x))
+      scan_resources(f, qpdf_oh_get_key(q, qpdf_oh_get_dict(q, x), "/Resources"), b, count,
+                     depth + 1);
+    free(keys.items[i]);
+  }
+  free(keys.items);
+}
+
 /* Every page's boxes, and a copy of the PDF for poppler without its output intents (poppler
  * would build colour transforms from them for every page, five times the work for checks
  * that do not depend on them). NULL if qpdf cannot read the file. */
-static page_boxes *read_boxes(const char *path, int *npages, GBytes **copy, mb_diags *diags) {
+static page_boxes *read_boxes(const char *path, int *npages, int *nfonts, GBytes **copy,
+                              mb_diags *diags) {
   qpdf_data q = qpdf_init();
   qpdf_silence_errors(q);
   qpdf_set_suppress_warnings(q, 1);
@@ -64,6 +140,7 @@ static page_boxes *read_boxes(const char *path, int *npages, GBytes **copy, mb_d
   }
   *npages = qpdf_get_num_pages(q);
   pages = mb_xcalloc((size_t)*npages + 1, sizeof(page_boxes));
+  font_scan fonts = {q, {0}};
   for (int i = 0; i < *npages; i++) {
     qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
     page_boxes *b = &pages[i];
@@ -75,7 +152,9 @@ static page_boxes *read_boxes(const char *path, int *npages, GBytes **copy, mb_d
     qpdf_oh res = qpdf_oh_get_key(q, page, "/Resources");
     b->has_xobjects = !qpdf_oh_is_dictionary(q, res) /* inherited: look anyway */ ||
                       qpdf_oh_is_dictionary(q, qpdf_oh_get_key(q, res, "/XObject"));
+    scan_resources(&fonts, res, b, nfonts, 0);
   }
+  free(fonts.seen.items);
   qpdf_oh_remove_key(q, qpdf_get_root(q), "/OutputIntents");
   if (!(qpdf_init_write_memory(q) & QPDF_ERRORS) && !(qpdf_write(q) & QPDF_ERRORS))
     *copy = g_bytes_new(qpdf_get_buffer(q), qpdf_get_buffer_length(q));
@@ -106,28 +185,6 @@ static void report(FILE *out, const char *path, const check *c, const char *pass
 }
 
 /* ---- the checks ---- */
-
-static int check_fonts(PopplerDocument *doc, check *c) {
-  PopplerFontInfo *info = poppler_font_info_new(doc);
-  PopplerFontsIter *it = NULL;
-  int fonts = 0, n = poppler_document_get_n_pages(doc);
-  /* Scanned a page at a time so a missing font is reported with its page. */
-  for (int p = 0; p < n; p++) {
-    if (!poppler_font_info_scan(info, 1, &it) || !it) continue;
-    do {
-      fonts++;
-      if (!poppler_fonts_iter_is_embedded(it)) {
-        fail_page(c, p + 1);
-        snprintf(c->detail, sizeof c->detail, "font %s is not embedded",
-                 poppler_fonts_iter_get_name(it) ? poppler_fonts_iter_get_name(it) : "(unnamed)");
-      }
-    } while (poppler_fonts_iter_next(it));
-    poppler_fonts_iter_free(it);
-    it = NULL;
-  }
-  poppler_font_info_free(info);
-  return fonts;
-}
 
 /* poppler's page coordinates run from the media box's top left, y down. */
 static box to_pdf(const page_boxes *b, double x0, double y0, double x1, double y1) {
@@ -249,32 +306,111 @@ static PopplerDocument *open_doc(const char *path, GBytes *bytes, mb_diags *diag
   return doc;
 }
 
+/* ---- pages, on two threads ---- */
+
+/* What the poppler checks of some pages found. */
+typedef struct page_results {
+  check safe, images, bleed;
+  double lowest; /* ppi */
+} page_results;
+
+static void results_init(page_results *r) {
+  memset(r, 0, sizeof *r);
+  r->safe.name = "safe zone";
+  r->images.name = "images";
+  r->bleed.name = "bleed";
+  r->lowest = 1e9;
+}
+
+static void check_page(PopplerDocument *doc, const page_boxes *b, int i, page_results *r) {
+  PopplerPage *page = poppler_document_get_page(doc, i);
+  if (!page) return;
+  check_text(page, b, i + 1, &r->safe);
+  if (b->has_xobjects) check_images(page, b, i + 1, &r->images, &r->safe, &r->lowest);
+  check_bleed(page, b, i + 1, &r->bleed);
+  g_object_unref(page);
+}
+
+/* A second reader: its own poppler document over the same bytes, every other page. */
+typedef struct worker {
+  GBytes *bytes;
+  const page_boxes *boxes;
+  int first, npages;
+  page_results r;
+  pthread_t thread;
+} worker;
+
+static void *work(void *arg) {
+  worker *w = arg;
+  PopplerDocument *doc = poppler_document_new_from_bytes(w->bytes, NULL, NULL);
+  for (int i = w->first; doc && i < w->npages; i += 2) check_page(doc, &w->boxes[i], i, &w->r);
+  if (doc) g_object_unref(doc);
+  return NULL;
+}
+
+static int by_number(const void *a, const void *b) {
+  return *(const int *)a - *(const int *)b;
+}
+
+/* Adds what the worker found to c, pages in order. */
+static void merge(check *c, const check *w) {
+  for (size_t i = 0; i < w->pages.len; i++) mb_vec_push(&c->pages, w->pages.items[i]);
+  if (w->pages.len && (!c->detail[0] || (c->pages.len && w->pages.items[0] < c->pages.items[0])))
+    memcpy(c->detail, w->detail, sizeof c->detail);
+  if (c->pages.len) qsort(c->pages.items, c->pages.len, sizeof(int), by_number);
+  free(w->pages.items);
+}
+
+/* Page 1 first on this thread (poppler builds some process-wide state lazily on its first
+ * page, unguarded), then odd and even pages side by side. */
+static void check_pages(PopplerDocument *doc, GBytes *bytes, const page_boxes *boxes, int npages,
+                        page_results *r) {
+  results_init(r);
+  if (npages > 0) check_page(doc, &boxes[0], 0, r);
+  worker w = {bytes, boxes, 1, npages, {{0}}, 0};
+  results_init(&w.r);
+  bool threaded = npages > 2 && pthread_create(&w.thread, NULL, work, &w) == 0;
+  for (int i = threaded ? 2 : 1; i < npages; i += threaded ? 2 : 1)
+    check_page(doc, &boxes[i], i, r);
+  if (!threaded) return;
+  pthread_join(w.thread, NULL);
+  merge(&r->safe, &w.r.safe);
+  merge(&r->images, &w.r.images);
+  merge(&r->bleed, &w.r.bleed);
+  if (w.r.lowest < r->lowest) r->lowest = w.r.lowest;
+}
+
+static void check_boxes_and_fonts(const page_boxes *boxes, int npages, check *marks, check *fonts) {
+  for (int i = 0; i < npages; i++) {
+    if (!boxes[i].has_trim || !boxes[i].has_bleed) {
+      fail_page(marks, i + 1);
+      snprintf(marks->detail, sizeof marks->detail, "no TrimBox or BleedBox");
+    }
+    if (boxes[i].missing_font[0]) {
+      fail_page(fonts, i + 1);
+      snprintf(fonts->detail, sizeof fonts->detail, "font %s is not embedded",
+               boxes[i].missing_font);
+    }
+  }
+}
+
 bool mb_preflight(const char *path, FILE *out, mb_diags *diags) {
-  int npages = 0;
+  int npages = 0, nfonts = 0;
   GBytes *bytes = NULL;
-  page_boxes *boxes = read_boxes(path, &npages, &bytes, diags);
+  page_boxes *boxes = read_boxes(path, &npages, &nfonts, &bytes, diags);
   PopplerDocument *doc = boxes ? open_doc(path, bytes, diags) : NULL;
-  if (bytes) g_bytes_unref(bytes);
   if (!doc) {
+    if (bytes) g_bytes_unref(bytes);
     free(boxes);
     return false;
   }
-  check fonts = {"fonts", {0}, "", false}, safe = {"safe zone", {0}, "", false},
-        images = {"images", {0}, "", false}, pages = {"pages", {0}, "", true},
-        bleed = {"bleed", {0}, "", false}, marks = {"boxes", {0}, "", false};
-  double lowest = 1e9;
-  int nfonts = check_fonts(doc, &fonts);
-  for (int i = 0; i < npages && i < poppler_document_get_n_pages(doc); i++) {
-    PopplerPage *page = poppler_document_get_page(doc, i);
-    if (!boxes[i].has_trim || !boxes[i].has_bleed) {
-      fail_page(&marks, i + 1);
-      snprintf(marks.detail, sizeof marks.detail, "no TrimBox or BleedBox");
-    }
-    check_text(page, &boxes[i], i + 1, &safe);
-    if (boxes[i].has_xobjects) check_images(page, &boxes[i], i + 1, &images, &safe, &lowest);
-    check_bleed(page, &boxes[i], i + 1, &bleed);
-    g_object_unref(page);
-  }
+  if (npages > poppler_document_get_n_pages(doc)) npages = poppler_document_get_n_pages(doc);
+  check fonts = {"fonts", {0}, "", false}, pages = {"pages", {0}, "", true},
+        marks = {"boxes", {0}, "", false};
+  check_boxes_and_fonts(boxes, npages, &marks, &fonts);
+  page_results r;
+  check_pages(doc, bytes, boxes, npages, &r);
+  g_bytes_unref(bytes);
   if (npages % 4) {
     fail_page(&pages, npages);
     snprintf(pages.detail, sizeof pages.detail, "%d, not a multiple of 4", npages);
@@ -283,12 +419,12 @@ bool mb_preflight(const char *path, FILE *out, mb_diags *diags) {
   snprintf(note, sizeof note, "all %d fonts embedded", nfonts);
   report(out, path, &fonts, note);
   report(out, path, &marks, "TrimBox and BleedBox on every page");
-  report(out, path, &safe, "no text or image closer than 5 mm to the trim");
-  report(out, path, &images, "raster images at 300 ppi or more");
+  report(out, path, &r.safe, "no text or image closer than 5 mm to the trim");
+  report(out, path, &r.images, "raster images at 300 ppi or more");
   snprintf(note, sizeof note, "%d, a multiple of 4", npages);
   report(out, path, &pages, note);
-  report(out, path, &bleed, "colour at the trim edge reaches the bleed edge");
-  check *all[] = {&fonts, &marks, &safe, &images, &pages, &bleed};
+  report(out, path, &r.bleed, "colour at the trim edge reaches the bleed edge");
+  check *all[] = {&fonts, &marks, &r.safe, &r.images, &pages, &r.bleed};
   bool ok = true;
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     ok &= all[i]->pages.len == 0;

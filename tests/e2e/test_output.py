@@ -357,6 +357,29 @@ class Preflight(TempDirTest):
         self.assertEqual(code, 0, report)
         self.assertEqual(report.count(" PASS "), 6, report)
 
+    def test_font_not_embedded(self):
+        # Four pages; the third shows text in Helvetica, which the file does not embed.
+        content = b"BT /F1 12 Tf 100 400 Td (Hello) Tj ET"
+        objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R 6 0 R] /Count 4 >>"]
+        for i in range(4):
+            res = b"/Resources << /Font << /F1 8 0 R >> >> /Contents 7 0 R " if i == 2 else b""
+            objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                        b"/TrimBox [9 9 603 783] /BleedBox [0 0 612 792] " + res + b">>")
+        objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+        pdf = b"%PDF-1.4\n" + b"".join(b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+                                         for i, o in enumerate(objs))
+        pdf += b"trailer\n<< /Root 1 0 R /Size %d >>\n%%%%EOF\n" % (len(objs) + 1)
+        raw = self.write("raw.pdf", pdf)
+        fixed = self.path("font.pdf")
+        subprocess.run(["qpdf", raw, fixed], check=False,  # writes the cross-reference table
+                       stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        code, report = self.preflight(fixed)
+        self.assertEqual(code, 1, report)
+        self.assertIn("FAIL fonts: font Helvetica is not embedded on page 3\n", report)
+        self.assertIn("PASS pages: 4, a multiple of 4", report)
+
     def test_low_resolution_image(self):
         src = self.write("s.md", "Source.\n")
         pdf = self.path("s.pdf")
