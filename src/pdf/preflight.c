@@ -85,12 +85,25 @@ static bool embedded(qpdf_data q, qpdf_oh font) {
 
 static void scan_resources(font_scan *f, qpdf_oh res, page_boxes *b, int *count, int depth);
 
+typedef MB_VEC(char *) key_vec;
+
+/* The keys of a dictionary (copied: the next iteration would overwrite qpdf's). */
+static key_vec dict_keys(qpdf_data q, qpdf_oh dict) {
+  key_vec keys = {0};
+  qpdf_oh_begin_dict_key_iter(q, dict);
+  while (qpdf_oh_dict_more_keys(q)) mb_vec_push(&keys, mb_xstrdup(qpdf_oh_dict_next_key(q)));
+  return keys;
+}
+
+static void keys_free(key_vec *keys) {
+  for (size_t i = 0; i < keys->len; i++) free(keys->items[i]);
+  free(keys->items);
+}
+
 static void scan_fonts(font_scan *f, qpdf_oh fonts, page_boxes *b, int *count) {
   qpdf_data q = f->q;
   if (!qpdf_oh_is_dictionary(q, fonts)) return;
-  MB_VEC(char *) keys = {0};
-  qpdf_oh_begin_dict_key_iter(q, fonts);
-  while (qpdf_oh_dict_more_keys(q)) mb_vec_push(&keys, mb_xstrdup(qpdf_oh_dict_next_key(q)));
+  key_vec keys = dict_keys(q, fonts);
   for (size_t i = 0; i < keys.len; i++) {
     qpdf_oh font = qpdf_oh_get_key(q, fonts, keys.items[i]);
     if (!seen_before(f, font)) ++*count;
@@ -98,9 +111,8 @@ static void scan_fonts(font_scan *f, qpdf_oh fonts, page_boxes *b, int *count) {
       const char *name = qpdf_oh_get_name(q, qpdf_oh_get_key(q, font, "/BaseFont"));
       snprintf(b->missing_font, sizeof b->missing_font, "%s", name ? name + 1 : "(unnamed)");
     }
-    free(keys.items[i]);
   }
-  free(keys.items);
+  keys_free(&keys);
 }
 
 /* Fonts of a page's resources and of the forms (XObjects) it draws, a few levels down. */
@@ -110,17 +122,14 @@ static void scan_resources(font_scan *f, qpdf_oh res, page_boxes *b, int *count,
   scan_fonts(f, qpdf_oh_get_key(q, res, "/Font"), b, count);
   qpdf_oh xobjects = qpdf_oh_get_key(q, res, "/XObject");
   if (!qpdf_oh_is_dictionary(q, xobjects)) return;
-  MB_VEC(char *) keys = {0};
-  qpdf_oh_begin_dict_key_iter(q, xobjects);
-  while (qpdf_oh_dict_more_keys(q)) mb_vec_push(&keys, mb_xstrdup(qpdf_oh_dict_next_key(q)));
+  key_vec keys = dict_keys(q, xobjects);
   for (size_t i = 0; i < keys.len; i++) {
     qpdf_oh x = qpdf_oh_get_key(q, xobjects, keys.items[i]);
     if (qpdf_oh_is_stream(q, x))
       scan_resources(f, qpdf_oh_get_key(q, qpdf_oh_get_dict(q, x), "/Resources"), b, count,
                      depth + 1);
-    free(keys.items[i]);
   }
-  free(keys.items);
+  keys_free(&keys);
 }
 
 /* Every page's boxes, and a copy of the PDF for poppler without its output intents (poppler
