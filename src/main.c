@@ -422,12 +422,11 @@ static void write_outputs(run *r, const options *o, timings *t, mb_diags *diags)
       write_pdf(r->book, r->fonts, &r->master_out, MB_PRESET_PRINT, o, &t->out, diags);
     }
   }
-  double ms = lap(t, o->dump ? "dump" : NULL);
+  lap(t, o->dump ? "dump" : NULL);
   if (t->on && !o->dump) {
     print_stage("draw", t->out.draw);
     print_stage("post-process", t->out.post);
     if (t->out.preflight > 0.005) print_stage("preflight", t->out.preflight);
-    (void)ms;
   }
   if (o->png_dir && mb_diags_errors(diags) == 0) {
     write_png(r->book, r->fonts, o, diags);

@@ -109,12 +109,17 @@ void mb_pc_clusters_free(mb_pc_clusters *c) {
   c->grapheme = c->word = NULL;
 }
 
+int mb_pc_letter_spacing(const PangoItem *item) {
+  for (GSList *l = item->analysis.extra_attrs; l; l = l->next) {
+    const PangoAttribute *a = l->data;
+    if (a->klass->type == PANGO_ATTR_LETTER_SPACING) return ((const PangoAttrInt *)a)->value;
+  }
+  return 0;
+}
+
 /* Devanagari, and letter-spaced text, map glyphs to whole words (see mb_pc_clusters). */
 static bool whole_words(const PangoItem *item) {
-  if (item->analysis.script == PANGO_SCRIPT_DEVANAGARI) return true;
-  for (GSList *l = item->analysis.extra_attrs; l; l = l->next)
-    if (((PangoAttribute *)l->data)->klass->type == PANGO_ATTR_LETTER_SPACING) return true;
-  return false;
+  return item->analysis.script == PANGO_SCRIPT_DEVANAGARI || mb_pc_letter_spacing(item) != 0;
 }
 
 static mb_color run_color(const PangoItem *item, mb_color fallback) {

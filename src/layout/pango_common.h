@@ -14,6 +14,8 @@ PangoFontDescription *mb_pc_font(const mb_style *style);
 /* Attributes of a paragraph: features, transforms, language by script, letter spacing (never
  * on Devanagari), emphasis, strong, code and link colour. The caller unrefs it. */
 PangoAttrList *mb_pc_attrs(const mb_para_in *in);
+/* The letter spacing an item is set with (Pango units), 0 for none. */
+int mb_pc_letter_spacing(const PangoItem *item);
 
 /* For every byte of the text, where its grapheme starts and where its word starts. Copy and
  * search in PDF readers depend on them: a Devanagari mark drawn with an offset (the matra of

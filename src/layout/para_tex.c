@@ -136,26 +136,14 @@ static PangoAttrList *para_attrs(const mb_para_in *in) {
   return list;
 }
 
-static bool letter_spaced(const PangoItem *item, int *spacing) {
-  for (GSList *l = item->analysis.extra_attrs; l; l = l->next) {
-    PangoAttribute *a = l->data;
-    if (a->klass->type == PANGO_ATTR_LETTER_SPACING) {
-      *spacing = ((PangoAttrInt *)a)->value;
-      return true;
-    }
-  }
-  return false;
-}
-
 /* Shapes text[item] (one item, or a fragment of one) into a new glyph string. */
 static PangoGlyphString *shape(para *p, PangoItem *item) {
   PangoGlyphString *gs = pango_glyph_string_new();
-  PangoLogAttr *la = p->la + p->cidx[item->offset];
   mb_shape_words(p->tb->words, item, p->s, (int)p->len, p->la, p->cidx, gs);
-  int spacing;
-  if (letter_spaced(item, &spacing)) {
+  int spacing = mb_pc_letter_spacing(item);
+  if (spacing) {
     PangoGlyphItem gi = {item, gs, 0, 0, 0};
-    pango_glyph_item_letter_space(&gi, p->s, la, spacing);
+    pango_glyph_item_letter_space(&gi, p->s, p->la + p->cidx[item->offset], spacing);
   }
   return gs;
 }
@@ -254,7 +242,7 @@ static mb_len hang_before(const para *p, uint32_t b) {
 static void push_hyphen_break(para *p, uint32_t at, mb_len hyphen) {
   push(p, KP_PENALTY, hyphen, 0, 0, HYPHEN_PENALTY, at);
   p->kp.items[p->kp.len - 1].flagged = true;
-  p->kp.items[p->kp.len - 1].hang = p->justify ? hyphen * 700 / 1000 : 0;
+  p->kp.items[p->kp.len - 1].hang = p->justify ? hyphen * protrusion(0x2010) / 1000 : 0;
 }
 
 /* A token of the text: no spaces, no forced breaks. */
