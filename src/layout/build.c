@@ -443,27 +443,28 @@ static void build_image(builder *b, const mb_block *blk) {
 
 /* ---- blocks ---- */
 
-static void build_blocks(builder *b, const mb_blocks *blocks, int depth) {
-  for (size_t i = 0; i < blocks->len; i++) {
-    const mb_block *blk = &blocks->items[i];
-    switch (blk->kind) {
-    case MB_BLOCK_PARA:
-      build_text(b, blk, &blk->u.text, is_source_line(&blk->u.text) ? "source" : b->c->body_role, 0,
-                 NULL);
-      break;
-    case MB_BLOCK_CODE: build_text(b, blk, &blk->u.text, "code", 0, NULL); break;
-    case MB_BLOCK_HEADING: build_heading(b, blk); break;
-    case MB_BLOCK_LIST: build_list(b, blk, depth); break;
-    case MB_BLOCK_QUOTE: build_quote(b, blk); break;
-    case MB_BLOCK_STATS: build_stats(b, blk); break;
-    case MB_BLOCK_IMAGE: build_image(b, blk); break;
-    case MB_BLOCK_PAGEBREAK:
-      add_item(b, FLOW_BREAK, 0, blk);
-      b->pending = 0;
-      b->at_start = true;
-      break;
-    }
+static void build_block(builder *b, const mb_block *blk, int depth) {
+  switch (blk->kind) {
+  case MB_BLOCK_PARA:
+    build_text(b, blk, &blk->u.text, is_source_line(&blk->u.text) ? "source" : b->c->body_role, 0,
+               NULL);
+    break;
+  case MB_BLOCK_CODE: build_text(b, blk, &blk->u.text, "code", 0, NULL); break;
+  case MB_BLOCK_HEADING: build_heading(b, blk); break;
+  case MB_BLOCK_LIST: build_list(b, blk, depth); break;
+  case MB_BLOCK_QUOTE: build_quote(b, blk); break;
+  case MB_BLOCK_STATS: build_stats(b, blk); break;
+  case MB_BLOCK_IMAGE: build_image(b, blk); break;
+  case MB_BLOCK_PAGEBREAK:
+    add_item(b, FLOW_BREAK, 0, blk);
+    b->pending = 0;
+    b->at_start = true;
+    break;
   }
+}
+
+static void build_blocks(builder *b, const mb_blocks *blocks, int depth) {
+  for (size_t i = 0; i < blocks->len; i++) build_block(b, &blocks->items[i], depth);
 }
 
 void mb_flow_add_text(lctx *c, flow *out, const mb_text *text, const mb_style *style, mb_len width,
@@ -484,4 +485,13 @@ void mb_flow_add_text(lctx *c, flow *out, const mb_text *text, const mb_style *s
 void mb_flow_build(lctx *c, const mb_blocks *blocks, mb_len col_w, mb_len full_w, flow *out) {
   builder b = {c, out, col_w, full_w, 0, true};
   build_blocks(&b, blocks, 0);
+}
+
+void mb_flow_build_each(lctx *c, const mb_blocks *blocks, mb_len col_w, mb_len full_w, flow *out,
+                        void (*each)(void *data), void *data) {
+  builder b = {c, out, col_w, full_w, 0, true};
+  for (size_t i = 0; i < blocks->len; i++) {
+    build_block(&b, &blocks->items[i], 0);
+    each(data);
+  }
 }

@@ -38,6 +38,9 @@ typedef struct lctx {
 
 /* Appends the flow of blocks set in columns col_w wide, spans full_w wide. */
 void mb_flow_build(lctx *c, const mb_blocks *blocks, mb_len col_w, mb_len full_w, flow *out);
+/* The same, calling each(data) after every top-level block. */
+void mb_flow_build_each(lctx *c, const mb_blocks *blocks, mb_len col_w, mb_len full_w, flow *out,
+                        void (*each)(void *data), void *data);
 
 /* Appends one paragraph of plain styled text (a title, a subtitle) as lines. */
 void mb_flow_add_text(lctx *c, flow *out, const mb_text *text, const mb_style *style, mb_len width,
@@ -61,14 +64,22 @@ mb_text mb_flow_plain(lctx *c, const char *s, mb_pos pos);
 
 typedef struct page_builder page_builder;
 
-page_builder *mb_pages_new(lctx *c);
+/* Adds the folio and running head to page index i, just before the page is final. */
+typedef void (*mb_page_furnisher)(lctx *c, page_builder *pb, size_t i);
+
+/* A page is final (furnished, moved into the book's arena, handed to the sink) as soon as
+ * the next one is started; the last ones when the builder finishes. sink may be NULL. */
+page_builder *mb_pages_new(lctx *c, mb_page_furnisher furnish, const mb_page_sink *sink);
 /* The pages made so far, moved into the book's arena; frees the builder. */
 void mb_pages_finish(page_builder *pb, mb_book *book);
 
 /* Starts a page with a template; returns its number (1-based). */
 int mb_pages_start(page_builder *pb, mb_template_kind kind, const char *section_head);
-/* Flows items into the body areas of successive pages, starting on the current one. */
-void mb_pages_flow_body(page_builder *pb, const flow *items);
+/* Flows items[i..] into the body areas of successive pages, starting on the current one;
+ * returns the index of the first item not placed yet. Unless final (the items are all
+ * there), it stops where what comes next could depend on items not made yet: call it again,
+ * from the index returned, as more items are made. The pages come out the same either way. */
+size_t mb_pages_flow_body(page_builder *pb, const flow *items, size_t i, bool final);
 /* Flows items into one fixed area of the current page in ncols columns; returns how many
  * items were placed (the rest did not fit). valign shifts the content when it fits. */
 size_t mb_pages_flow_area(page_builder *pb, const flow *items, mb_rect area, int ncols,

@@ -1,5 +1,6 @@
 /* The layout run: covers first, then body sections (each from a new page), then back covers;
- * padding to the page multiple; folios and running heads last, when page numbers are final. */
+ * padding to the page multiple. Pages get their folios and running heads as they are finished
+ * (page numbers never change: padding goes before the back cover, which is finished last). */
 #include "flow.h"
 
 #include <stdio.h>
@@ -121,14 +122,28 @@ static const char *running_head(const mb_doc *doc, const mb_section *sec) {
   return doc->meta.title;
 }
 
+/* Pages fill as the blocks are made, so finished pages can be drawn while the rest of the
+ * section is still being shaped. */
+typedef struct body_feed {
+  page_builder *pb;
+  const flow *items;
+  size_t next; /* the first item not placed yet */
+} body_feed;
+
+static void flow_made(void *data) {
+  body_feed *f = data;
+  f->next = mb_pages_flow_body(f->pb, f->items, f->next, false);
+}
+
 static void layout_body(lctx *c, page_builder *pb, const mb_section *sec) {
   const mb_layout *l = c->spec;
   mb_pages_start(pb, MB_TEMPLATE_BODY, running_head(c->doc, sec));
   mb_rect area = mb_layout_body_area(l, (int)mb_pages_count(pb));
   mb_len col_w = (area.w - (l->columns - 1) * l->gutter) / l->columns;
   flow items = {0};
-  mb_flow_build(c, &sec->blocks, col_w, area.w, &items);
-  mb_pages_flow_body(pb, &items);
+  body_feed feed = {pb, &items, 0};
+  mb_flow_build_each(c, &sec->blocks, col_w, area.w, &items, flow_made, &feed);
+  mb_pages_flow_body(pb, &items, feed.next, true);
   free(items.items);
 }
 
@@ -175,35 +190,41 @@ static void add_head_rule(lctx *c, page_builder *pb, size_t i) {
   mb_pages_add_furniture(pb, i, &rule);
 }
 
-static void add_furniture(lctx *c, page_builder *pb) {
+/* The folio and running head of page index i, in the language of its page's section. */
+static void furnish(lctx *c, page_builder *pb, size_t i) {
   const mb_layout *l = c->spec;
-  for (size_t i = 0; i < mb_pages_count(pb); i++) {
-    const mb_page *page = mb_pages_get(pb, i);
-    const mb_template *t = template_of(l, page->template_kind);
-    if (page->blank) continue;
-    c->lang = page->lang; /* folios and heads in the language of their page's section */
-    if (t->folio) {
-      char num[16];
-      snprintf(num, sizeof num, "%d", page->number);
-      add_line_furniture(c, pb, i, mb_arena_strdup(c->arena, num), l->folio.style, l->folio.side,
-                         l->page_h - l->folio.baseline);
-    }
-    if (t->running_head && page->section) {
-      add_line_furniture(c, pb, i, page->section, l->running_head.style, l->running_head.side,
-                         l->running_head.baseline);
-      add_head_rule(c, pb, i);
-    }
+  const mb_page *page = mb_pages_get(pb, i);
+  const mb_template *t = template_of(l, page->template_kind);
+  if (page->blank) return;
+  const char *lang = c->lang;
+  c->lang = page->lang;
+  if (t->folio) {
+    char num[16];
+    snprintf(num, sizeof num, "%d", page->number);
+    add_line_furniture(c, pb, i, mb_arena_strdup(c->arena, num), l->folio.style, l->folio.side,
+                       l->page_h - l->folio.baseline);
   }
+  if (t->running_head && page->section) {
+    add_line_furniture(c, pb, i, page->section, l->running_head.style, l->running_head.side,
+                       l->running_head.baseline);
+    add_head_rule(c, pb, i);
+  }
+  c->lang = lang;
 }
 
 mb_book *mb_layout_run(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
                        mb_diags *diags) {
+  return mb_layout_run_to(doc, layout, builder, NULL, diags);
+}
+
+mb_book *mb_layout_run_to(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
+                          const mb_page_sink *sink, mb_diags *diags) {
   mb_book *book = mb_xcalloc(1, sizeof(mb_book));
   book->arena = mb_arena_new();
   book->doc = doc;
   book->layout = layout;
   lctx c = {doc, layout, builder, diags, book->arena, NULL, NULL, "body"};
-  page_builder *pb = mb_pages_new(&c);
+  page_builder *pb = mb_pages_new(&c, furnish, sink);
   static const mb_template_kind order[] = {MB_TEMPLATE_COVER, MB_TEMPLATE_BODY, MB_TEMPLATE_BACK};
   bool has_back = false;
   for (int k = 0; k < 3; k++) {
@@ -220,7 +241,6 @@ mb_book *mb_layout_run(const mb_doc *doc, const mb_layout *layout, mb_para_build
     }
   }
   mb_pages_pad(pb, layout->page_multiple, has_back);
-  add_furniture(&c, pb);
   mb_pages_finish(pb, book);
   return book;
 }

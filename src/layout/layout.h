@@ -18,4 +18,15 @@ enum { MB_LAYOUT_MAX_PAGES = 1000 };
 mb_book *mb_layout_run(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
                        mb_diags *diags);
 
+/* Receives each page as soon as it is final, in page order, while later pages are still being
+ * laid out (a renderer can draw it meanwhile). The page stays valid as long as the book. */
+typedef struct mb_page_sink {
+  void (*page)(void *data, const mb_page *page);
+  void *data;
+} mb_page_sink;
+
+/* mb_layout_run, handing every page to sink as soon as it is final. */
+mb_book *mb_layout_run_to(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
+                          const mb_page_sink *sink, mb_diags *diags);
+
 #endif

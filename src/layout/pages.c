@@ -16,14 +16,18 @@ typedef struct page_draft {
   box_vec boxes;
   frame_vec frames;
   placed_vec placed;
+  mb_page *final; /* the page in the book's arena, once committed */
 } page_draft;
 
 struct page_builder {
   lctx *c;
   MB_VEC(page_draft) pages;
-  mb_len top;    /* where the body flow continues on the current page */
-  bool fresh;    /* nothing flowed into the current page yet */
-  bool too_long; /* the page limit was reached */
+  mb_len top;       /* where the body flow continues on the current page */
+  bool fresh;       /* nothing flowed into the current page yet */
+  bool too_long;    /* the page limit was reached */
+  size_t committed; /* pages before this index are final */
+  mb_page_furnisher furnish;
+  const mb_page_sink *sink;
 };
 
 /* Past the page limit, flowing stops (once, with an error). */
@@ -37,10 +41,40 @@ static bool over_limit(page_builder *pb, const flow_item *it) {
   return true;
 }
 
-page_builder *mb_pages_new(lctx *c) {
+page_builder *mb_pages_new(lctx *c, mb_page_furnisher furnish, const mb_page_sink *sink) {
   page_builder *pb = mb_xcalloc(1, sizeof(page_builder));
   pb->c = c;
+  pb->furnish = furnish;
+  pb->sink = sink;
   return pb;
+}
+
+/* Furnishes the pages before index upto, moves them into the book's arena and hands them to
+ * the sink: from here on they never change. */
+static void commit(page_builder *pb, size_t upto) {
+  mb_arena *a = pb->c->arena;
+  while (pb->committed < upto) {
+    size_t i = pb->committed;
+    if (pb->furnish) pb->furnish(pb->c, pb, i);
+    pb->committed++;
+    page_draft *d = &pb->pages.items[i];
+    mb_page *p = mb_arena_calloc(a, 1, sizeof(mb_page));
+    *p = d->page;
+    p->nboxes = d->boxes.len;
+    p->boxes = mb_arena_memdup(a, d->boxes.items, d->boxes.len * sizeof(mb_box));
+    p->nframes = d->frames.len;
+    p->frames = mb_arena_memdup(a, d->frames.items, d->frames.len * sizeof(mb_page_frame));
+    p->nplaced = d->placed.len;
+    p->placed = mb_arena_memdup(a, d->placed.items, d->placed.len * sizeof(mb_placed));
+    free(d->boxes.items);
+    free(d->frames.items);
+    free(d->placed.items);
+    memset(&d->boxes, 0, sizeof d->boxes);
+    memset(&d->frames, 0, sizeof d->frames);
+    memset(&d->placed, 0, sizeof d->placed);
+    d->final = p;
+    if (pb->sink) pb->sink->page(pb->sink->data, p);
+  }
 }
 
 static page_draft *current(page_builder *pb) {
@@ -81,7 +115,8 @@ int mb_pages_start(page_builder *pb, mb_template_kind kind, const char *section_
   pb->top = mb_layout_body_area(l, d->page.number).y;
   pb->fresh = true;
   add_fills(pb, d);
-  return d->page.number;
+  commit(pb, pb->pages.len - 1); /* nothing flows back to an earlier page */
+  return (int)pb->pages.len;
 }
 
 size_t mb_pages_count(const page_builder *pb) {
@@ -93,6 +128,7 @@ const mb_page *mb_pages_get(const page_builder *pb, size_t i) {
 }
 
 void mb_pages_add_furniture(page_builder *pb, size_t i, const mb_box *box) {
+  if (i < pb->committed) return; /* final already: cannot happen, by the furnisher's order */
   mb_box b = *box;
   b.frame = -1;
   mb_vec_push(&pb->pages.items[i].boxes, b);
@@ -134,14 +170,20 @@ static void place_item(page_builder *pb, const flow_item *it, mb_len x, mb_len y
 /* How far one column of height h takes items[i..end): the index after the last item placed
  * (leading spaces skipped), breaking only where keeps allow. The end itself is a legal break
  * only when end_ok (a kept heading before a band is not). With force, when no legal break
- * fits, it takes what fits (at least one item) so the flow always moves on. */
-static size_t fill_column(const flow_item *it, size_t i, size_t end, mb_len h, bool force,
-                          bool end_ok, mb_len *used) {
+ * fits, it takes what fits (at least one item) so the flow always moves on. *full tells
+ * whether an item before the end was too tall for what was left of the column: then the
+ * items after it played no part. */
+static size_t fill_column_full(const flow_item *it, size_t i, size_t end, mb_len h, bool force,
+                               bool end_ok, mb_len *used, bool *full) {
   while (i < end && it[i].kind == FLOW_SPACE) i++;
   size_t best = i;
   mb_len y = 0, best_y = 0;
+  *full = false;
   for (size_t k = i; k < end; k++) {
-    if (y + it[k].height > h) break;
+    if (y + it[k].height > h) {
+      *full = true;
+      break;
+    }
     y += it[k].height;
     if (it[k].kind == FLOW_SPACE || !(!it[k].keep || (k + 1 == end && end_ok))) continue;
     if (k == i && it[k].kind == FLOW_LINE && k + 1 < end && it[k + 1].kind == FLOW_LINE &&
@@ -159,6 +201,12 @@ static size_t fill_column(const flow_item *it, size_t i, size_t end, mb_len h, b
   }
   if (used) *used = best_y;
   return best;
+}
+
+static size_t fill_column(const flow_item *it, size_t i, size_t end, mb_len h, bool force,
+                          bool end_ok, mb_len *used) {
+  bool full;
+  return fill_column_full(it, i, end, h, force, end_ok, used, &full);
 }
 
 static bool fits(const flow_item *it, size_t i, size_t end, int ncols, mb_len h) {
@@ -300,9 +348,44 @@ static void place_span_item(page_builder *pb, const flow_item *it, size_t s, siz
   pb->fresh = false;
 }
 
-void mb_pages_flow_body(page_builder *pb, const flow *items) {
+/* ---- flowing while the items are still being made ---- */
+
+/* Does every column of the page fill up before items[n], leaving more than spaces over (with
+ * and without forcing the first column)? Then nothing after n can change how the page is
+ * filled. */
+static bool page_fills(const flow_item *it, size_t i, size_t n, int ncols, mb_len h, bool fresh) {
+  for (int pass = 0; pass < (fresh ? 2 : 1); pass++) {
+    size_t k = i;
+    for (int c = 0; c < ncols; c++) {
+      bool full;
+      k = fill_column_full(it, k, n, h, pass == 1 && c == 0, true, NULL, &full);
+      if (!full) return false;
+    }
+    while (k < n && it[k].kind == FLOW_SPACE) k++;
+    if (k == n) return false;
+  }
+  return true;
+}
+
+/* Does the run of items kept with the span at s end before n? */
+static bool keep_chain_known(const flow_item *it, size_t s, size_t n) {
+  if (!it[s].keep) return true;
+  for (size_t k = s + 1; k < n; k++)
+    if (it[k].kind == FLOW_SPAN || it[k].kind == FLOW_BREAK ||
+        (!it[k].keep && it[k].kind != FLOW_SPACE))
+      return true;
+  return false;
+}
+
+/* Would the next step of the flow at i be the same whatever items come after n? */
+static bool settled(page_builder *pb, const flow_item *it, size_t i, size_t s, size_t n, region r) {
+  if (s < n) return it[s].kind == FLOW_BREAK || keep_chain_known(it, s, n);
+  return page_fills(it, i, n, r.ncols, r.area.y + r.area.h - pb->top, pb->fresh);
+}
+
+size_t mb_pages_flow_body(page_builder *pb, const flow *items, size_t i, bool final) {
   const flow_item *it = items->items;
-  size_t n = items->len, i = 0;
+  size_t n = items->len;
   while (i < n && !over_limit(pb, &it[i])) {
     region r = body_region(pb);
     if (it[i].kind == FLOW_BREAK) {
@@ -311,6 +394,7 @@ void mb_pages_flow_body(page_builder *pb, const flow *items) {
       continue;
     }
     size_t s = next_span(it, i, n);
+    if (!final && !settled(pb, it, i, s, n, r)) return i;
     bool full = false;
     if (s > i && s < n && it[s].kind == FLOW_SPAN) {
       size_t t = kept_tail(it, i, s);
@@ -335,6 +419,7 @@ void mb_pages_flow_body(page_builder *pb, const flow *items) {
       i = s + 1;
     }
   }
+  return i;
 }
 
 /* ---- fixed areas ---- */
@@ -410,23 +495,10 @@ void mb_pages_pad(page_builder *pb, int multiple, bool keep_last) {
 }
 
 void mb_pages_finish(page_builder *pb, mb_book *book) {
-  mb_arena *a = book->arena;
+  commit(pb, pb->pages.len);
   book->npages = pb->pages.len;
-  book->pages = mb_arena_calloc(a, pb->pages.len, sizeof(mb_page));
-  for (size_t i = 0; i < pb->pages.len; i++) {
-    page_draft *d = &pb->pages.items[i];
-    mb_page *p = &book->pages[i];
-    *p = d->page;
-    p->nboxes = d->boxes.len;
-    p->boxes = mb_arena_memdup(a, d->boxes.items, d->boxes.len * sizeof(mb_box));
-    p->nframes = d->frames.len;
-    p->frames = mb_arena_memdup(a, d->frames.items, d->frames.len * sizeof(mb_page_frame));
-    p->nplaced = d->placed.len;
-    p->placed = mb_arena_memdup(a, d->placed.items, d->placed.len * sizeof(mb_placed));
-    free(d->boxes.items);
-    free(d->frames.items);
-    free(d->placed.items);
-  }
+  book->pages = mb_arena_calloc(book->arena, pb->pages.len, sizeof(mb_page));
+  for (size_t i = 0; i < pb->pages.len; i++) book->pages[i] = *pb->pages.items[i].final;
   free(pb->pages.items);
   free(pb);
 }

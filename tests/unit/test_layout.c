@@ -1,11 +1,14 @@
 /* Layout, checked on the box tree without rendering: boxes stay in their frames, no widows
  * or orphans, headings kept with the next two lines, call-out groups whole, columns balanced
  * at the end of a section, page count a multiple of 4, folios only on body pages.
+ * Pages are final when handed out during layout, and flowing items as they are made gives the
+ * pages flowing them all at once gives.
  * Random documents go through the fixed-advance builder; the real brochure through Pango. */
 #include "harness.h"
 
 #include "content/content.h"
 #include "image/image.h"
+#include "layout/flow.h"
 #include "layout/layout.h"
 #include "style/style.h"
 #include "text/fonts.h"
@@ -324,6 +327,137 @@ static void test_orphan_and_widow(void) {
   mb_diags_free(d);
 }
 
+/* ---- pages while the layout runs ---- */
+
+static bool same_text(const mb_glyph_run *a, const mb_glyph_run *b) {
+  return a->nglyphs == b->nglyphs && a->text_len == b->text_len &&
+         (!a->text_len || memcmp(a->text, b->text, a->text_len) == 0);
+}
+
+static bool same_box(const mb_box *a, const mb_box *b) {
+  return a->kind == b->kind && a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h &&
+         a->frame == b->frame && a->block == b->block &&
+         (a->kind != MB_BOX_GLYPHS || same_text(&a->u.glyphs.run, &b->u.glyphs.run));
+}
+
+static bool same_page(const mb_page *a, const mb_page *b) {
+  if (a->number != b->number || a->nboxes != b->nboxes || a->nframes != b->nframes ||
+      a->nplaced != b->nplaced || a->blank != b->blank || a->template_kind != b->template_kind)
+    return false;
+  for (size_t i = 0; i < a->nboxes; i++)
+    if (!same_box(&a->boxes[i], &b->boxes[i])) return false;
+  for (size_t i = 0; i < a->nframes; i++)
+    if (memcmp(&a->frames[i].rect, &b->frames[i].rect, sizeof(mb_rect)) != 0) return false;
+  for (size_t i = 0; i < a->nplaced; i++)
+    if (a->placed[i].block != b->placed[i].block || a->placed[i].line != b->placed[i].line ||
+        memcmp(&a->placed[i].rect, &b->placed[i].rect, sizeof(mb_rect)) != 0)
+      return false;
+  return true;
+}
+
+/* What a sink saw: a copy of each page as it was handed out. */
+typedef struct seen_pages {
+  MB_VEC(mb_page) pages;
+  mb_arena *arena;
+} seen_pages;
+
+static void keep_page(void *data, const mb_page *page) {
+  seen_pages *s = data;
+  mb_page copy = *page;
+  copy.boxes = mb_arena_memdup(s->arena, page->boxes, page->nboxes * sizeof(mb_box));
+  copy.frames = mb_arena_memdup(s->arena, page->frames, page->nframes * sizeof(mb_page_frame));
+  copy.placed = mb_arena_memdup(s->arena, page->placed, page->nplaced * sizeof(mb_placed));
+  mb_vec_push(&s->pages, copy);
+}
+
+/* Every page reaches the sink once, in order, as it ends up in the book. */
+static void check_sink(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
+                       mb_diags *d) {
+  seen_pages seen = {{0}, mb_arena_new()};
+  mb_page_sink sink = {keep_page, &seen};
+  mb_book *book = mb_layout_run_to(doc, layout, builder, &sink, d);
+  CHECK_INT(seen.pages.len, book->npages);
+  size_t differ = 0;
+  for (size_t i = 0; i < seen.pages.len && i < book->npages; i++)
+    differ += !same_page(&seen.pages.items[i], &book->pages[i]);
+  CHECK_INT(differ, 0);
+  mb_book_free(book);
+  free(seen.pages.items);
+  mb_arena_free(seen.arena);
+}
+
+/* The first section's body flow, all items at once (step 0) or step items at a time. */
+static mb_book *flow_section(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
+                             size_t step, mb_diags *d) {
+  mb_book *book = mb_xcalloc(1, sizeof(mb_book));
+  book->arena = mb_arena_new();
+  book->doc = doc;
+  book->layout = layout;
+  lctx c = {doc, layout, builder, d, book->arena, &doc->sections[0], NULL, "body"};
+  page_builder *pb = mb_pages_new(&c, NULL, NULL);
+  mb_pages_start(pb, MB_TEMPLATE_BODY, "head");
+  mb_rect area = mb_layout_body_area(layout, 1);
+  mb_len col_w = (area.w - (layout->columns - 1) * layout->gutter) / layout->columns;
+  flow items = {0};
+  mb_flow_build(&c, &doc->sections[0].blocks, col_w, area.w, &items);
+  size_t next = 0;
+  for (size_t made = step; step && made < items.len + step; made += step) {
+    flow some = items;
+    some.len = made < items.len ? made : items.len;
+    next = mb_pages_flow_body(pb, &some, next, false);
+  }
+  mb_pages_flow_body(pb, &items, next, true);
+  mb_pages_finish(pb, book);
+  free(items.items);
+  return book;
+}
+
+static size_t different_pages(const mb_book *a, const mb_book *b) {
+  size_t differ = a->npages > b->npages ? a->npages - b->npages : b->npages - a->npages;
+  for (size_t i = 0; i < a->npages && i < b->npages; i++)
+    differ += !same_page(&a->pages[i], &b->pages[i]);
+  return differ;
+}
+
+static void check_flow_steps(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
+                             mb_diags *d) {
+  mb_book *whole = flow_section(doc, layout, builder, 0, d);
+  static const size_t steps[] = {1, 2, 5, 13};
+  for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+    mb_book *part = flow_section(doc, layout, builder, steps[k], d);
+    CHECK_INT(different_pages(whole, part), 0);
+    mb_book_free(part);
+  }
+  mb_book_free(whole);
+}
+
+static void test_pages_while_laying_out(void) {
+  mb_diags *d = mb_diags_new();
+  mb_layout *layout = mb_layout_parse("small.yaml", SMALL_LAYOUT, strlen(SMALL_LAYOUT), d);
+  CHECK(layout != NULL);
+  if (!layout) return;
+  mb_para_builder *builder = mb_para_mono_new();
+  for (int i = 0; i < 400; i++) {
+    char *md = random_markdown();
+    if (i % 3 == 0) { /* a page break too */
+      md = mb_xrealloc(md, strlen(md) + 40);
+      strcat(md, "***\n\nAfter the break.\n\n");
+    }
+    mb_doc *doc = parse_doc(md, i % 2 == 0, d);
+    int before = harness_failures;
+    check_sink(doc, layout, builder, d);
+    check_flow_steps(doc, layout, builder, d);
+    if (harness_failures != before) fprintf(stderr, "  in random document %d:\n%s\n", i, md);
+    mb_doc_free(doc);
+    free(md);
+    if (harness_failures > before) break;
+  }
+  CHECK_INT(mb_diags_errors(d), 0);
+  mb_para_builder_free(builder);
+  mb_layout_free(layout);
+  mb_diags_free(d);
+}
+
 /* ---- the real brochure through Pango ---- */
 
 static void check_real(const char *layout_name, bool greedy) {
@@ -342,6 +476,7 @@ static void check_real(const char *layout_name, bool greedy) {
     mb_para_builder *builder = greedy ? mb_para_pango_new(fonts) : mb_para_tex_new(fonts);
     mb_book *book = mb_layout_run(doc, layout, builder, d);
     check_book(book);
+    check_sink(doc, layout, builder, d);
     CHECK_INT(book->pages[0].template_kind, MB_TEMPLATE_COVER);
     CHECK_INT(book->pages[book->npages - 1].template_kind, MB_TEMPLATE_BACK);
     for (size_t p = 0; p < book->npages; p++) CHECK(!book->pages[p].blank);
@@ -374,6 +509,7 @@ static void test_default_brochure_greedy(void) {
 int main(void) {
   RUN(test_orphan_and_widow);
   RUN(test_random_documents);
+  RUN(test_pages_while_laying_out);
   RUN(test_default_brochure);
   RUN(test_letter_brochure);
   RUN(test_default_brochure_greedy);
