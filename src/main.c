@@ -291,17 +291,25 @@ static char *join_keywords(const mb_meta *m) {
   return s;
 }
 
-static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, mb_preset preset,
-                      const options *o, mb_output_times *times, mb_diags *diags) {
-  char date[32];
-  const mb_meta *m = &book->doc->meta;
-  iso_date(m, date, sizeof date);
-  char *keywords = join_keywords(m);
+/* How to write a PDF of doc; keywords is the joined keyword string it points to (free it after
+ * the write). */
+static mb_output output_of(const mb_doc *doc, mb_preset preset, const options *o,
+                           mb_output_times *times, char *date, size_t date_size, char **keywords) {
+  const mb_meta *m = &doc->meta;
+  iso_date(m, date, date_size);
+  *keywords = join_keywords(m);
   mb_output out = {preset,
                    o->cmyk,
                    !o->no_preflight,
-                   {m->title, m->author, m->subject, keywords, "mkbrochure " MB_VERSION, date},
+                   {m->title, m->author, m->subject, *keywords, "mkbrochure " MB_VERSION, date},
                    times};
+  return out;
+}
+
+static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, mb_preset preset,
+                      const options *o, mb_output_times *times, mb_diags *diags) {
+  char date[32], *keywords;
+  mb_output out = output_of(book->doc, preset, o, times, date, sizeof date, &keywords);
   bool ok = mb_output_pdf(book, fonts, file, &out, diags);
   free(keywords);
   return ok;
@@ -351,9 +359,13 @@ typedef struct run {
   mb_book *book;
   mb_outfile main_out, master_out; /* opened before the work, committed after it */
   bool main_open, master_open;
+  mb_pdf_stream *stream;    /* drawing the main PDF while the layout runs */
+  char date[32], *keywords; /* the stream's document information */
 } run;
 
 static void run_free(run *r) {
+  mb_pdf_stream_cancel(r->stream);
+  free(r->keywords);
   if (r->main_open) mb_outfile_abort(&r->main_out);
   if (r->master_open) mb_outfile_abort(&r->master_out);
   mb_book_free(r->book);
@@ -416,7 +428,11 @@ static void write_outputs(run *r, const options *o, timings *t, mb_diags *diags)
     mb_device_free(dev);
   } else {
     r->main_open = false; /* mb_output_pdf commits or aborts it */
-    write_pdf(r->book, r->fonts, &r->main_out, o->preset, o, &t->out, diags);
+    if (r->stream)
+      mb_output_pdf_stream(r->stream, r->book, &r->main_out, diags);
+    else
+      write_pdf(r->book, r->fonts, &r->main_out, o->preset, o, &t->out, diags);
+    r->stream = NULL;
     if (r->master_open) {
       r->master_open = false;
       write_pdf(r->book, r->fonts, &r->master_out, MB_PRESET_PRINT, o, &t->out, diags);
@@ -425,6 +441,7 @@ static void write_outputs(run *r, const options *o, timings *t, mb_diags *diags)
   lap(t, o->dump ? "dump" : NULL);
   if (t->on && !o->dump) {
     print_stage("draw", t->out.draw);
+    if (t->out.streamed) print_stage("draw-wait", t->out.draw_wait);
     print_stage("post-process", t->out.post);
     if (t->out.preflight > 0.005) print_stage("preflight", t->out.preflight);
   }
@@ -445,7 +462,13 @@ static void run_all(run *r, const options *o, timings *t, mb_diags *diags) {
     r->builder = mb_para_tex_adopt(r->fonts, r->hyphenator);
     r->hyphenator = NULL;
   }
-  r->book = mb_layout_run(r->doc, r->layout, r->builder, diags);
+  /* The screen PDF is drawn on a second thread as the layout finishes its pages. */
+  if (!o->dump && o->preset == MB_PRESET_SCREEN) {
+    mb_output out = output_of(r->doc, o->preset, o, &t->out, r->date, sizeof r->date, &r->keywords);
+    r->stream = mb_pdf_stream_start(r->doc, r->layout, r->fonts, &out, r->main_out.path);
+  }
+  mb_page_sink sink = {mb_pdf_stream_page, r->stream};
+  r->book = mb_layout_run_to(r->doc, r->layout, r->builder, r->stream ? &sink : NULL, diags);
   double layout_ms = lap(t, NULL);
   if (t->on) {
     print_stage("shape", r->builder->shape_ms);

@@ -9,6 +9,7 @@
 
 #include <cairo.h>
 #include <errno.h>
+#include <pthread.h>
 #include <qpdf/qpdf-c.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -28,8 +29,8 @@ typedef struct buffer {
 } buffer;
 
 /* Room beyond the bleed for crop marks (1 mm off, 5 mm long) and the slug line. */
-static mb_len media_margin(const mb_book *book) {
-  return book->layout->bleed + MB_MM(9);
+static mb_len media_margin(const mb_layout *layout) {
+  return layout->bleed + MB_MM(9);
 }
 
 /* ---- drawing into memory ---- */
@@ -55,26 +56,47 @@ static void keep_drawn(mb_device *dev, drawn *d) {
   d->ntargets = n;
 }
 
-static bool render(const mb_book *book, mb_fonts *fonts, const mb_output *out, const char *path,
-                   buffer *pdf, drawn *dr, mb_diags *diags) {
-  char *data = NULL;
-  size_t size = 0;
-  FILE *mem = open_memstream(&data, &size);
-  if (!mem) {
+/* A PDF device drawing into memory. */
+typedef struct canvas {
+  FILE *mem;
+  char *data;
+  size_t size;
+  mb_device *dev;
+} canvas;
+
+static bool canvas_open(canvas *cv, const mb_doc *doc, const mb_layout *layout, int npages,
+                        mb_fonts *fonts, const mb_output *out, const char *path, mb_diags *diags) {
+  memset(cv, 0, sizeof *cv);
+  cv->mem = open_memstream(&cv->data, &cv->size);
+  if (!cv->mem) {
     mb_io_error(diags, mb_pos_file(path), "out of memory");
     return false;
   }
-  mb_pdf_options o = {out->info, out->preset == MB_PRESET_PRINT, media_margin(book),
-                      book->layout->marks.slug ? mb_path_base(path) : NULL,
+  mb_pdf_options o = {out->info, out->preset == MB_PRESET_PRINT, media_margin(layout),
+                      layout->marks.slug ? mb_path_base(path) : NULL,
                       out->preset == MB_PRESET_SCREEN ? 150 : 0};
-  mb_device *dev = mb_pdf_device_new(mem, fonts, book, &o, diags);
-  bool ok = mb_render(book, dev);
-  keep_drawn(dev, dr);
-  mb_device_free(dev);
-  fclose(mem);
-  pdf->data = (unsigned char *)data;
-  pdf->len = size;
+  cv->dev = mb_pdf_device_new(cv->mem, fonts, doc, npages, &o, diags);
+  return true;
+}
+
+/* Finishes the PDF: its bytes into pdf, what the post-pass needs into dr. */
+static bool canvas_close(canvas *cv, buffer *pdf, drawn *dr) {
+  bool ok = cv->dev->close(cv->dev);
+  keep_drawn(cv->dev, dr);
+  mb_device_free(cv->dev);
+  fclose(cv->mem);
+  pdf->data = (unsigned char *)cv->data;
+  pdf->len = cv->size;
   return ok;
+}
+
+static bool render(const mb_book *book, mb_fonts *fonts, const mb_output *out, const char *path,
+                   buffer *pdf, drawn *dr, mb_diags *diags) {
+  canvas cv;
+  if (!canvas_open(&cv, book->doc, book->layout, (int)book->npages, fonts, out, path, diags))
+    return false;
+  for (size_t p = 0; p < book->npages; p++) mb_render_page(cv.dev, &book->pages[p]);
+  return canvas_close(&cv, pdf, dr);
 }
 
 /* ---- post-processing ---- */
@@ -99,7 +121,7 @@ static mb_pdf_print print_geometry(const mb_book *book, bool cmyk) {
   memset(&pr, 0, sizeof pr);
   pr.trim_w = mb_len_pt(l->page_w);
   pr.trim_h = mb_len_pt(l->page_h);
-  pr.margin = mb_len_pt(media_margin(book));
+  pr.margin = mb_len_pt(media_margin(book->layout));
   pr.bleed = mb_len_pt(l->bleed);
   pr.crop_marks = l->marks.crop;
   pr.registration_marks = l->marks.registration;
@@ -243,55 +265,180 @@ static bool write_file(const buffer *pdf, mb_outfile *f, mb_diags *diags) {
   return mb_outfile_commit(f, diags);
 }
 
-static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const char *path,
-                      const mb_output *out, mb_diags *diags);
+/* Warns about links to headings that are on no page. */
+static void check_links(const mb_book *book, mb_diags *diags) {
+  mb_tagger *t = mb_tagger_new(book->doc);
+  for (size_t i = 0; i < book->npages; i++) mb_tagger_add_page(t, &book->pages[i]);
+  mb_tagger_check_links(t, book->doc, diags);
+  mb_tagger_free(t);
+}
 
-bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const mb_output *out,
-                   mb_diags *diags) {
+/* Post-processes the drawn PDF, writes it and preflights a print master. */
+static bool publish(const mb_book *book, mb_outfile *file, const mb_output *out, buffer *pdf,
+                    const drawn *dr, bool ok, mb_diags *diags) {
+  bool print = out->preset == MB_PRESET_PRINT;
   char *path = mb_xstrdup(file->path);
-  bool ok = write_pdf(book, fonts, file, path, out, diags);
-  if (!ok && file->path) mb_outfile_abort(file);
+  mb_pdf_print geometry = print_geometry(book, false);
   double start = mb_now_ms();
-  if (ok && out->preset == MB_PRESET_PRINT && out->preflight && strcmp(path, "-") != 0)
+  ok = ok && finish(book, out, pdf, dr, print ? &geometry : NULL, diags);
+  if (ok && print && out->cmyk) {
+    mb_pdf_print cmyk = print_geometry(book, true);
+    cmyk.crop_marks = cmyk.registration_marks = false; /* drawn already */
+    drawn none = {0};
+    ok = to_cmyk(pdf, diags) && finish(book, out, pdf, &none, &cmyk, diags);
+  }
+  ok = ok && write_file(pdf, file, diags);
+  if (!ok && file->path) mb_outfile_abort(file);
+  double written = mb_now_ms();
+  if (ok && print && out->preflight && strcmp(path, "-") != 0)
     ok = mb_preflight(path, stderr, diags);
-  if (out->times) out->times->preflight += mb_now_ms() - start;
+  if (out->times) {
+    out->times->post += written - start;
+    out->times->preflight += mb_now_ms() - written;
+  }
   free(path);
+  free(pdf->data);
+  free(dr->attrs);
+  free(dr->targets);
   return ok;
 }
 
-static bool write_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const char *path,
-                      const mb_output *out, mb_diags *diags) {
+bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const mb_output *out,
+                   mb_diags *diags) {
   bool print = out->preset == MB_PRESET_PRINT;
-  if (!print) {
-    mb_tagger *t = mb_tagger_new(book);
-    mb_tagger_check_links(t, book->doc, diags);
-    mb_tagger_free(t);
-  }
-  mb_pdf_print geometry = print_geometry(book, false);
-  if (print && !geometry.icc_path) {
+  if (!print) check_links(book, diags);
+  if (print && !mb_icc_find("srgb")) {
     mb_io_error(diags, mb_pos_file(NULL),
                 "the print master needs an sRGB ICC profile (apt-get install icc-profiles-free)");
+    mb_outfile_abort(file);
     return false;
   }
   buffer pdf = {0};
   drawn dr = {0};
   double start = mb_now_ms();
-  bool ok = render(book, fonts, out, path, &pdf, &dr, diags);
-  double drawn_at = mb_now_ms();
-  ok = ok && finish(book, out, &pdf, &dr, print ? &geometry : NULL, diags);
-  if (ok && print && out->cmyk) {
-    mb_pdf_print cmyk = print_geometry(book, true);
-    cmyk.crop_marks = cmyk.registration_marks = false; /* drawn already */
-    drawn none = {0};
-    ok = to_cmyk(&pdf, diags) && finish(book, out, &pdf, &none, &cmyk, diags);
+  bool ok = render(book, fonts, out, file->path, &pdf, &dr, diags);
+  if (out->times) out->times->draw += mb_now_ms() - start;
+  return publish(book, file, out, &pdf, &dr, ok, diags);
+}
+
+/* ---- drawing while the layout runs ---- */
+
+struct mb_pdf_stream {
+  canvas cv;
+  mb_output out;
+  mb_diags *diags; /* the drawing thread's own, merged when it is done */
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t more;
+  MB_VEC(const mb_page *) queue; /* guarded by lock, with closed and cancelled */
+  size_t taken;                  /* the drawing thread's */
+  bool closed, cancelled;
+  buffer pdf;
+  drawn dr;
+  bool ok;
+  double busy_ms;
+};
+
+/* The next page to draw, waiting for the layout to finish one; NULL when there are no more. */
+static const mb_page *next_page(mb_pdf_stream *s) {
+  pthread_mutex_lock(&s->lock);
+  while (s->taken == s->queue.len && !s->closed && !s->cancelled)
+    pthread_cond_wait(&s->more, &s->lock);
+  const mb_page *page =
+      s->cancelled || s->taken == s->queue.len ? NULL : s->queue.items[s->taken++];
+  pthread_mutex_unlock(&s->lock);
+  return page;
+}
+
+static void *draw_pages(void *data) {
+  mb_pdf_stream *s = data;
+  for (const mb_page *page; (page = next_page(s));) {
+    double start = mb_now_ms();
+    mb_render_page(s->cv.dev, page);
+    s->busy_ms += mb_now_ms() - start;
   }
-  ok = ok && write_file(&pdf, file, diags);
-  if (out->times) {
-    out->times->draw += drawn_at - start;
-    out->times->post += mb_now_ms() - drawn_at;
+  double start = mb_now_ms();
+  s->ok = canvas_close(&s->cv, &s->pdf, &s->dr);
+  s->busy_ms += mb_now_ms() - start;
+  return NULL;
+}
+
+mb_pdf_stream *mb_pdf_stream_start(const mb_doc *doc, const mb_layout *layout, mb_fonts *fonts,
+                                   const mb_output *out, const char *path) {
+  mb_pdf_stream *s = mb_xcalloc(1, sizeof(mb_pdf_stream));
+  s->out = *out;
+  s->diags = mb_diags_new();
+  pthread_mutex_init(&s->lock, NULL);
+  pthread_cond_init(&s->more, NULL);
+  if (!canvas_open(&s->cv, doc, layout, 0, fonts, out, path, s->diags) ||
+      pthread_create(&s->thread, NULL, draw_pages, s) != 0) {
+    if (s->cv.dev) canvas_close(&s->cv, &s->pdf, &s->dr);
+    free(s->pdf.data);
+    free(s->dr.attrs);
+    free(s->dr.targets);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->more);
+    mb_diags_free(s->diags);
+    free(s);
+    return NULL; /* the caller draws after the layout instead */
   }
-  free(pdf.data);
-  free(dr.attrs);
-  free(dr.targets);
+  return s;
+}
+
+void mb_pdf_stream_page(void *data, const mb_page *page) {
+  mb_pdf_stream *s = data;
+  pthread_mutex_lock(&s->lock);
+  mb_vec_push(&s->queue, page);
+  pthread_cond_signal(&s->more);
+  pthread_mutex_unlock(&s->lock);
+}
+
+/* Lets the drawing thread finish (or stop, if cancel) and waits for it. */
+static void stream_join(mb_pdf_stream *s, bool cancel) {
+  pthread_mutex_lock(&s->lock);
+  s->closed = true;
+  s->cancelled = cancel;
+  pthread_cond_signal(&s->more);
+  pthread_mutex_unlock(&s->lock);
+  pthread_join(s->thread, NULL);
+}
+
+static void stream_free(mb_pdf_stream *s) {
+  pthread_mutex_destroy(&s->lock);
+  pthread_cond_destroy(&s->more);
+  mb_diags_free(s->diags);
+  free(s->queue.items);
+  free(s);
+}
+
+static void merge_diags(mb_diags *to, const mb_diags *from) {
+  for (size_t i = 0; i < mb_diags_count(from); i++) {
+    const mb_diag *d = mb_diags_at(from, i);
+    mb_diag_add(to, d->severity, d->kind, d->pos, "%s", d->message);
+  }
+}
+
+bool mb_output_pdf_stream(mb_pdf_stream *s, const mb_book *book, mb_outfile *file,
+                          mb_diags *diags) {
+  double start = mb_now_ms();
+  stream_join(s, false);
+  if (s->out.times) {
+    s->out.times->draw += s->busy_ms;
+    s->out.times->draw_wait += mb_now_ms() - start;
+    s->out.times->streamed = true;
+  }
+  if (s->out.preset == MB_PRESET_SCREEN) check_links(book, diags);
+  merge_diags(diags, s->diags);
+  bool ok = publish(book, file, &s->out, &s->pdf, &s->dr, s->ok, diags);
+  stream_free(s);
   return ok;
+}
+
+void mb_pdf_stream_cancel(mb_pdf_stream *s) {
+  if (!s) return;
+  stream_join(s, true);
+  free(s->pdf.data);
+  free(s->dr.attrs);
+  free(s->dr.targets);
+  stream_free(s);
 }

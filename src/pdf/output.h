@@ -12,9 +12,12 @@
 
 typedef enum { MB_PRESET_SCREEN, MB_PRESET_PRINT } mb_preset;
 
-/* Where the time of a write goes (for --timings), in milliseconds, added up. */
+/* Where the time of a write goes (for --timings), in milliseconds, added up. Drawn on a
+ * second thread (mb_pdf_stream), draw is that thread's time, beside the layout's, and
+ * draw_wait how long the finished layout then waited for it. */
 typedef struct mb_output_times {
-  double draw, post, preflight;
+  double draw, draw_wait, post, preflight;
+  bool streamed;
 } mb_output_times;
 
 typedef struct mb_output {
@@ -31,6 +34,25 @@ typedef struct mb_output {
  * failure. False on failure or failed preflight (diagnosed). */
 bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const mb_output *out,
                    mb_diags *diags);
+
+/* Drawing the PDF on a second thread while the layout is still running: start it before the
+ * layout, give the layout mb_pdf_stream_page as its page sink (with the stream as data),
+ * then finish with mb_output_pdf_stream, or mb_pdf_stream_cancel if the layout failed. For
+ * the screen preset (a print master's slug line needs the page count). */
+typedef struct mb_pdf_stream mb_pdf_stream;
+
+/* NULL if no thread could be started (then draw the finished book with mb_output_pdf). path
+ * is the output's name. */
+mb_pdf_stream *mb_pdf_stream_start(const mb_doc *doc, const mb_layout *layout, mb_fonts *fonts,
+                                   const mb_output *out, const char *path);
+/* Queues a finished page for drawing (an mb_page_sink callback). */
+void mb_pdf_stream_page(void *stream, const mb_page *page);
+/* Waits for the last page to be drawn, then writes the PDF as mb_output_pdf does; frees the
+ * stream. */
+bool mb_output_pdf_stream(mb_pdf_stream *stream, const mb_book *book, mb_outfile *file,
+                          mb_diags *diags);
+/* Stops drawing and frees the stream (NULL is fine). */
+void mb_pdf_stream_cancel(mb_pdf_stream *stream);
 
 /* Checks a PDF for print: fonts embedded, nothing closer than 5 mm to the trim (the safe
  * zone), raster images of 300 ppi or more, a page count that is a multiple of 4, backgrounds

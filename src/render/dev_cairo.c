@@ -24,9 +24,9 @@ typedef struct cairo_device {
   FILE *out;
   bool write_failed;
   mb_pdf_options opt;
-  const mb_book *book;
   mb_tagger *tagger; /* PDF only */
-  int npages;
+  int npages;        /* 0: not known while drawing */
+  int page;          /* the number of the page being drawn */
   char *dir;
   double dpi;
   bool ok;
@@ -153,9 +153,11 @@ static void draw_link(cairo_device *d, const mb_box *b) {
   int n = snprintf(attrs, sizeof attrs, "rect=[%.3f %.3f %.3f %.3f] ", pt(b->x), pt(b->y), pt(b->w),
                    pt(b->h));
   const mb_dest *dest = mb_tagger_find(d->tagger, b->u.href);
-  if (dest) {
+  if (dest && dest->page) {
     snprintf(attrs + n, sizeof attrs - (size_t)n, "page=%d pos=[%.3f %.3f]", dest->page, dest->x,
              dest->y);
+  } else if (dest) { /* on a later page, not laid out yet: the post-pass sets the destination */
+    snprintf(attrs + n, sizeof attrs - (size_t)n, "page=%d pos=[0 0]", d->page + 1);
   } else if (b->u.href[0] == '#') {
     return; /* no such heading: reported when the book was checked */
   } else {
@@ -233,9 +235,10 @@ static void pdf_begin(mb_device *dev, const mb_page *page) {
 
 /* The slug line below the bleed: file, page, date. */
 static void draw_slug(cairo_device *d, const mb_page *page) {
-  char text[512];
-  snprintf(text, sizeof text, "%s  \xC2\xB7  page %d of %d  \xC2\xB7  %.10s", d->opt.slug,
-           page->number, d->npages, d->opt.info.date ? d->opt.info.date : "");
+  char text[512], of[32] = "";
+  if (d->npages > 0) snprintf(of, sizeof of, " of %d", d->npages);
+  snprintf(text, sizeof text, "%s  \xC2\xB7  page %d%s  \xC2\xB7  %.10s", d->opt.slug, page->number,
+           of, d->opt.info.date ? d->opt.info.date : "");
   PangoLayout *layout = pango_layout_new(mb_fonts_context(d->fonts));
   PangoFontDescription *desc = pango_font_description_from_string("Noto Sans 6");
   pango_layout_set_font_description(layout, desc);
@@ -254,6 +257,8 @@ static void draw_slug(cairo_device *d, const mb_page *page) {
 static void pdf_end(mb_device *dev, const mb_page *page) {
   cairo_device *d = (cairo_device *)dev;
   cairo_t *cr = d->cr;
+  d->page = page->number;
+  mb_tagger_add_page(d->tagger, page);
   if (d->opt.print) {
     double m = pt(d->opt.media_margin), b = pt(page->bleed);
     cairo_save(cr);
@@ -272,12 +277,12 @@ static void pdf_end(mb_device *dev, const mb_page *page) {
 /* Bookmarks from the headings: each level under the last heading of the level above. */
 static void add_outline(cairo_device *d) {
   size_t n;
-  const mb_dest *dests = mb_tagger_dests(d->tagger, &n);
+  const mb_dest *const *dests = mb_tagger_dests(d->tagger, &n);
   int parents[7] = {CAIRO_PDF_OUTLINE_ROOT};
   for (int i = 1; i < 7; i++) parents[i] = CAIRO_PDF_OUTLINE_ROOT;
   double margin = d->opt.print ? pt(d->opt.media_margin) : 0;
   for (size_t i = 0; i < n; i++) {
-    const mb_dest *h = &dests[i];
+    const mb_dest *h = dests[i];
     int level = h->level < 1 ? 1 : h->level > 6 ? 6 : h->level;
     char link[128];
     snprintf(link, sizeof link, "page=%d pos=[%.3f %.3f]", h->page, h->x + margin, h->y + margin);
@@ -326,7 +331,7 @@ static void cairo_free(mb_device *dev) {
   free(d);
 }
 
-mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_book *book,
+mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_doc *doc, int npages,
                              const mb_pdf_options *options, mb_diags *diags) {
   cairo_device *d = mb_xcalloc(1, sizeof(cairo_device));
   d->base = (mb_device){pdf_begin, pdf_box, pdf_end, pdf_close, cairo_free};
@@ -334,9 +339,8 @@ mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_book *book,
   d->diags = diags;
   d->out = out;
   d->opt = *options;
-  d->book = book;
-  d->npages = (int)book->npages;
-  d->tagger = mb_tagger_new(book);
+  d->npages = npages;
+  d->tagger = mb_tagger_new(doc);
   d->ok = true;
   return &d->base;
 }

@@ -21,6 +21,8 @@ struct mb_device {
   void (*free)(mb_device *dev);
 };
 
+/* Draws one page. */
+void mb_render_page(mb_device *dev, const mb_page *page);
 /* Draws every page of the book; returns the device's close result. */
 bool mb_render(const mb_book *book, mb_device *dev);
 void mb_device_free(mb_device *dev);
@@ -46,8 +48,9 @@ typedef struct mb_fonts mb_fonts;
 typedef struct mb_struct_attr mb_struct_attr;
 typedef struct mb_dest mb_dest;
 
-/* PDF to a stream (borrowed; the caller closes it after the device's close). */
-mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_book *book,
+/* PDF to a stream (borrowed; the caller closes it after the device's close). The pages of
+ * doc come one by one; npages is their number if known (the slug line shows it), else 0. */
+mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_doc *doc, int npages,
                              const mb_pdf_options *options, mb_diags *diags);
 /* The language and alternate text of every structure element the PDF device created, in
  * creation order (valid until the device is freed). */

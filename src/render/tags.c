@@ -26,7 +26,10 @@ struct mb_tagger {
   int nblocks, next_key;
   chain open;
   MB_VEC(mb_struct_attr) attrs;
-  MB_VEC(mb_dest) dests;
+  mb_dest *headings; /* every heading of the document, in document order */
+  size_t nheadings;
+  int *heading_of;                /* by block id: index in headings, or -1 */
+  MB_VEC(const mb_dest *) placed; /* the headings on the pages added so far, in page order */
   MB_VEC(const mb_dest *) internal;
   mb_arena *arena;
 };
@@ -110,52 +113,61 @@ static const char *slug(mb_arena *a, const char *text) {
   return s;
 }
 
-static void find_dests(mb_tagger *t, const mb_book *book) {
-  const mb_doc *doc = book->doc;
-  bool *seen = mb_xcalloc((size_t)t->nblocks + 1, 1);
-  for (size_t p = 0; p < book->npages; p++) {
-    const mb_page *pg = &book->pages[p];
-    for (size_t i = 0; i < pg->nplaced; i++) {
-      const mb_placed *pl = &pg->placed[i];
-      if (pl->block_kind != MB_BLOCK_HEADING || pl->block < 0 || pl->block >= t->nblocks ||
-          seen[pl->block])
-        continue;
-      seen[pl->block] = true;
-      mb_dest *d = mb_vec_add(&t->dests);
-      d->block = pl->block;
-      d->page = pg->number;
-      d->x = mb_len_pt(pl->rect.x);
-      d->y = mb_len_pt(pl->rect.y);
-    }
-  }
-  free(seen);
-  /* Titles and levels from the document. */
-  for (size_t i = 0; i < t->dests.len; i++) {
-    mb_dest *d = &t->dests.items[i];
-    for (size_t s = 0; s < doc->nsections && !d->title; s++)
-      for (size_t k = 0; k < doc->sections[s].blocks.len; k++) {
-        const mb_block *b = &doc->sections[s].blocks.items[k];
-        if (b->id != d->block) continue;
-        d->title = b->u.heading.text.str;
-        d->level = b->u.heading.level;
-        d->slug = slug(t->arena, d->title);
-      }
+static void count_heading(mb_block *b, int depth, void *data) {
+  (void)depth;
+  if (b->kind == MB_BLOCK_HEADING) ++*(size_t *)data;
+}
+
+static void add_heading(mb_block *b, int depth, void *data) {
+  (void)depth;
+  mb_tagger *t = data;
+  if (b->kind != MB_BLOCK_HEADING || b->id < 0 || b->id >= t->nblocks) return;
+  mb_dest *d = &t->headings[t->nheadings];
+  d->block = b->id;
+  d->title = b->u.heading.text.str;
+  d->level = b->u.heading.level;
+  d->slug = slug(t->arena, d->title ? d->title : "");
+  t->heading_of[b->id] = (int)t->nheadings++;
+}
+
+/* Every heading of the document, not yet placed (page 0). */
+static void find_headings(mb_tagger *t, const mb_doc *doc) {
+  size_t n = 0;
+  mb_doc_walk((mb_doc *)doc, count_heading, &n);
+  t->headings = mb_xcalloc(n + 1, sizeof(mb_dest));
+  t->heading_of = mb_xcalloc((size_t)t->nblocks + 1, sizeof(int));
+  for (int i = 0; i < t->nblocks; i++) t->heading_of[i] = -1;
+  mb_doc_walk((mb_doc *)doc, add_heading, t);
+}
+
+void mb_tagger_add_page(mb_tagger *t, const mb_page *page) {
+  for (size_t i = 0; i < page->nplaced; i++) {
+    const mb_placed *pl = &page->placed[i];
+    if (pl->block_kind != MB_BLOCK_HEADING || pl->block < 0 || pl->block >= t->nblocks ||
+        t->heading_of[pl->block] < 0)
+      continue;
+    mb_dest *d = &t->headings[t->heading_of[pl->block]];
+    if (d->page) continue; /* placed on an earlier page: its first line counts */
+    d->page = page->number;
+    d->x = mb_len_pt(pl->rect.x);
+    d->y = mb_len_pt(pl->rect.y);
+    mb_vec_push(&t->placed, d);
   }
 }
 
 /* ---- the tagger ---- */
 
-mb_tagger *mb_tagger_new(const mb_book *book) {
+mb_tagger *mb_tagger_new(const mb_doc *doc) {
   mb_tagger *t = mb_xcalloc(1, sizeof(mb_tagger));
   t->arena = mb_arena_new();
-  t->nblocks = book->doc->nblocks;
+  t->nblocks = doc->nblocks;
   t->chains = mb_xcalloc((size_t)t->nblocks + 1, sizeof(chain));
-  for (size_t s = 0; s < book->doc->nsections; s++) {
-    const mb_section *sec = &book->doc->sections[s];
-    walk w = {t, sec->meta.lang ? sec->meta.lang : book->doc->meta.lang};
+  for (size_t s = 0; s < doc->nsections; s++) {
+    const mb_section *sec = &doc->sections[s];
+    walk w = {t, sec->meta.lang ? sec->meta.lang : doc->meta.lang};
     walk_blocks(&w, &sec->blocks, (chain){{{0}}, 0});
   }
-  find_dests(t, book);
+  find_headings(t, doc);
   return t;
 }
 
@@ -163,7 +175,9 @@ void mb_tagger_free(mb_tagger *t) {
   if (!t) return;
   free(t->chains);
   free(t->attrs.items);
-  free(t->dests.items);
+  free(t->headings);
+  free(t->heading_of);
+  free(t->placed.items);
   free(t->internal.items);
   mb_arena_free(t->arena);
   free(t);
@@ -203,17 +217,18 @@ const mb_struct_attr *mb_tagger_attrs(const mb_tagger *t, size_t *n) {
   return t->attrs.items;
 }
 
-const mb_dest *mb_tagger_dests(const mb_tagger *t, size_t *n) {
-  *n = t->dests.len;
-  return t->dests.items;
+const mb_dest *const *mb_tagger_dests(const mb_tagger *t, size_t *n) {
+  *n = t->placed.len;
+  return t->placed.items;
 }
 
 const mb_dest *mb_tagger_find(const mb_tagger *t, const char *href) {
   if (!href || href[0] != '#') return NULL;
   const char *want = href + 1;
-  for (size_t i = 0; i < t->dests.len; i++)
-    if (t->dests.items[i].slug && strcmp(t->dests.items[i].slug, want) == 0)
-      return &t->dests.items[i];
+  for (size_t i = 0; i < t->placed.len; i++)
+    if (strcmp(t->placed.items[i]->slug, want) == 0) return t->placed.items[i];
+  for (size_t i = 0; i < t->nheadings; i++)
+    if (!t->headings[i].page && strcmp(t->headings[i].slug, want) == 0) return &t->headings[i];
   return NULL;
 }
 
@@ -225,9 +240,9 @@ typedef struct link_check {
 static void check_text_links(const link_check *c, const mb_text *text, mb_pos pos) {
   for (uint32_t i = 0; i < text->nspans; i++) {
     const mb_span *s = &text->spans[i];
-    if (!(s->flags & MB_SPAN_LINK) || !s->href || s->href[0] != '#' ||
-        mb_tagger_find(c->t, s->href))
-      continue;
+    if (!(s->flags & MB_SPAN_LINK) || !s->href || s->href[0] != '#') continue;
+    const mb_dest *d = mb_tagger_find(c->t, s->href);
+    if (d && d->page) continue;
     mb_warning(c->diags, mb_text_pos(text, s->start, pos),
                "link to '%s' goes nowhere: no heading has that anchor", s->href);
   }

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
@@ -13,12 +14,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+typedef struct interned_font {
+  PangoFont *font;
+  cairo_scaled_font_t *scaled; /* made when interned, so drawing never asks Pango */
+} interned_font;
+
 struct mb_fonts {
   FcConfig *config;
   PangoFontMap *map;
   PangoContext *context;
   cairo_font_options_t *options;
-  MB_VEC(PangoFont *) interned;
+  /* The fonts boxes refer to, by id. Only the layout's thread adds to it; the renderer may
+   * read it from another thread while layout goes on: adding and reading hold the lock. */
+  MB_VEC(interned_font) interned;
+  pthread_mutex_t lock;
   MB_VEC(char *) families;
   GHashTable *metrics; /* "description|language" -> ascent and descent */
 };
@@ -77,6 +86,7 @@ static bool add_files(FcConfig *config, const char *dir) {
 
 mb_fonts *mb_fonts_new(const char *dir, mb_diags *diags) {
   mb_fonts *fonts = mb_xcalloc(1, sizeof(mb_fonts));
+  pthread_mutex_init(&fonts->lock, NULL);
   /* A configuration of its own: no system font folders, no rules. */
   fonts->config = FcConfigCreate();
   /* The process's current configuration too: Pango otherwise starts a thread that loads the
@@ -103,8 +113,9 @@ mb_fonts *mb_fonts_new(const char *dir, mb_diags *diags) {
 
 void mb_fonts_free(mb_fonts *fonts) {
   if (!fonts) return;
-  for (size_t i = 0; i < fonts->interned.len; i++) g_object_unref(fonts->interned.items[i]);
+  for (size_t i = 0; i < fonts->interned.len; i++) g_object_unref(fonts->interned.items[i].font);
   free(fonts->interned.items);
+  pthread_mutex_destroy(&fonts->lock);
   for (size_t i = 0; i < fonts->families.len; i++) free(fonts->families.items[i]);
   free(fonts->families.items);
   if (fonts->metrics) g_hash_table_destroy(fonts->metrics);
@@ -133,15 +144,25 @@ PangoFontMap *mb_fonts_map(mb_fonts *fonts) {
 
 int mb_fonts_intern(mb_fonts *fonts, PangoFont *font) {
   for (size_t i = fonts->interned.len; i-- > 0;)
-    if (fonts->interned.items[i] == font) return (int)i;
-  g_object_ref(font);
-  mb_vec_push(&fonts->interned, font);
-  return (int)fonts->interned.len - 1;
+    if (fonts->interned.items[i].font == font) return (int)i;
+  interned_font f = {g_object_ref(font), pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font))};
+  pthread_mutex_lock(&fonts->lock);
+  mb_vec_push(&fonts->interned, f);
+  int id = (int)fonts->interned.len - 1;
+  pthread_mutex_unlock(&fonts->lock);
+  return id;
+}
+
+static interned_font interned_at(mb_fonts *fonts, int id) {
+  interned_font f = {NULL, NULL};
+  pthread_mutex_lock(&fonts->lock);
+  if (id >= 0 && (size_t)id < fonts->interned.len) f = fonts->interned.items[id];
+  pthread_mutex_unlock(&fonts->lock);
+  return f;
 }
 
 PangoFont *mb_fonts_get(mb_fonts *fonts, int id) {
-  if (id < 0 || (size_t)id >= fonts->interned.len) return NULL;
-  return fonts->interned.items[id];
+  return interned_at(fonts, id).font;
 }
 
 size_t mb_fonts_count(const mb_fonts *fonts) {
@@ -208,8 +229,7 @@ void mb_fonts_metrics(mb_fonts *fonts, const PangoFontDescription *desc, const c
 }
 
 cairo_scaled_font_t *mb_fonts_scaled(mb_fonts *fonts, int id) {
-  PangoFont *font = mb_fonts_get(fonts, id);
-  return font ? pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)) : NULL;
+  return interned_at(fonts, id).scaled;
 }
 
 const cairo_font_options_t *mb_fonts_options(mb_fonts *fonts) {

@@ -7,7 +7,8 @@
 
 #include <cairo.h>
 
-/* Borrowed from the font set. */
+/* Borrowed from the font set. Safe to call from a drawing thread while the layout's thread
+ * interns more fonts (nothing else in the font set is). */
 cairo_scaled_font_t *mb_fonts_scaled(mb_fonts *fonts, int id);
 /* The font options layout measured with (no hinting); apply them when drawing. */
 const cairo_font_options_t *mb_fonts_options(mb_fonts *fonts);
