@@ -462,8 +462,8 @@ static void run_all(run *r, const options *o, timings *t, mb_diags *diags) {
     r->builder = mb_para_tex_adopt(r->fonts, r->hyphenator);
     r->hyphenator = NULL;
   }
-  /* The screen PDF is drawn on a second thread as the layout finishes its pages. */
-  if (!o->dump && o->preset == MB_PRESET_SCREEN) {
+  /* The PDF is drawn on a second thread as the layout finishes its pages. */
+  if (!o->dump) {
     mb_output out = output_of(r->doc, o->preset, o, &t->out, r->date, sizeof r->date, &r->keywords);
     r->stream = mb_pdf_stream_start(r->doc, r->layout, r->fonts, &out, r->main_out.path);
   }

@@ -64,8 +64,8 @@ typedef struct canvas {
   mb_device *dev;
 } canvas;
 
-static bool canvas_open(canvas *cv, const mb_doc *doc, const mb_layout *layout, int npages,
-                        mb_fonts *fonts, const mb_output *out, const char *path, mb_diags *diags) {
+static bool canvas_open(canvas *cv, const mb_doc *doc, const mb_layout *layout, mb_fonts *fonts,
+                        const mb_output *out, const char *path, mb_diags *diags) {
   memset(cv, 0, sizeof *cv);
   cv->mem = open_memstream(&cv->data, &cv->size);
   if (!cv->mem) {
@@ -75,7 +75,7 @@ static bool canvas_open(canvas *cv, const mb_doc *doc, const mb_layout *layout, 
   mb_pdf_options o = {out->info, out->preset == MB_PRESET_PRINT, media_margin(layout),
                       layout->marks.slug ? mb_path_base(path) : NULL,
                       out->preset == MB_PRESET_SCREEN ? 150 : 0};
-  cv->dev = mb_pdf_device_new(cv->mem, fonts, doc, npages, &o, diags);
+  cv->dev = mb_pdf_device_new(cv->mem, fonts, doc, &o, diags);
   return true;
 }
 
@@ -93,8 +93,7 @@ static bool canvas_close(canvas *cv, buffer *pdf, drawn *dr) {
 static bool render(const mb_book *book, mb_fonts *fonts, const mb_output *out, const char *path,
                    buffer *pdf, drawn *dr, mb_diags *diags) {
   canvas cv;
-  if (!canvas_open(&cv, book->doc, book->layout, (int)book->npages, fonts, out, path, diags))
-    return false;
+  if (!canvas_open(&cv, book->doc, book->layout, fonts, out, path, diags)) return false;
   for (size_t p = 0; p < book->npages; p++) mb_render_page(cv.dev, &book->pages[p]);
   return canvas_close(&cv, pdf, dr);
 }
@@ -303,16 +302,19 @@ static bool publish(const mb_book *book, mb_outfile *file, const mb_output *out,
   return ok;
 }
 
+/* A print master's output intent needs an ICC profile. */
+static bool can_write(const mb_output *out, mb_outfile *file, mb_diags *diags) {
+  if (out->preset != MB_PRESET_PRINT || mb_icc_find("srgb")) return true;
+  mb_io_error(diags, mb_pos_file(NULL),
+              "the print master needs an sRGB ICC profile (apt-get install icc-profiles-free)");
+  mb_outfile_abort(file);
+  return false;
+}
+
 bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const mb_output *out,
                    mb_diags *diags) {
-  bool print = out->preset == MB_PRESET_PRINT;
-  if (!print) check_links(book, diags);
-  if (print && !mb_icc_find("srgb")) {
-    mb_io_error(diags, mb_pos_file(NULL),
-                "the print master needs an sRGB ICC profile (apt-get install icc-profiles-free)");
-    mb_outfile_abort(file);
-    return false;
-  }
+  if (out->preset == MB_PRESET_SCREEN) check_links(book, diags);
+  if (!can_write(out, file, diags)) return false;
   buffer pdf = {0};
   drawn dr = {0};
   double start = mb_now_ms();
@@ -363,6 +365,20 @@ static void *draw_pages(void *data) {
   return NULL;
 }
 
+static void stream_free(mb_pdf_stream *s) {
+  pthread_mutex_destroy(&s->lock);
+  pthread_cond_destroy(&s->more);
+  mb_diags_free(s->diags);
+  free(s->queue.items);
+  free(s);
+}
+
+static void drop_drawn(mb_pdf_stream *s) {
+  free(s->pdf.data);
+  free(s->dr.attrs);
+  free(s->dr.targets);
+}
+
 mb_pdf_stream *mb_pdf_stream_start(const mb_doc *doc, const mb_layout *layout, mb_fonts *fonts,
                                    const mb_output *out, const char *path) {
   mb_pdf_stream *s = mb_xcalloc(1, sizeof(mb_pdf_stream));
@@ -370,16 +386,11 @@ mb_pdf_stream *mb_pdf_stream_start(const mb_doc *doc, const mb_layout *layout, m
   s->diags = mb_diags_new();
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->more, NULL);
-  if (!canvas_open(&s->cv, doc, layout, 0, fonts, out, path, s->diags) ||
+  if (!canvas_open(&s->cv, doc, layout, fonts, out, path, s->diags) ||
       pthread_create(&s->thread, NULL, draw_pages, s) != 0) {
     if (s->cv.dev) canvas_close(&s->cv, &s->pdf, &s->dr);
-    free(s->pdf.data);
-    free(s->dr.attrs);
-    free(s->dr.targets);
-    pthread_mutex_destroy(&s->lock);
-    pthread_cond_destroy(&s->more);
-    mb_diags_free(s->diags);
-    free(s);
+    drop_drawn(s);
+    stream_free(s);
     return NULL; /* the caller draws after the layout instead */
   }
   return s;
@@ -403,14 +414,6 @@ static void stream_join(mb_pdf_stream *s, bool cancel) {
   pthread_join(s->thread, NULL);
 }
 
-static void stream_free(mb_pdf_stream *s) {
-  pthread_mutex_destroy(&s->lock);
-  pthread_cond_destroy(&s->more);
-  mb_diags_free(s->diags);
-  free(s->queue.items);
-  free(s);
-}
-
 static void merge_diags(mb_diags *to, const mb_diags *from) {
   for (size_t i = 0; i < mb_diags_count(from); i++) {
     const mb_diag *d = mb_diags_at(from, i);
@@ -429,7 +432,11 @@ bool mb_output_pdf_stream(mb_pdf_stream *s, const mb_book *book, mb_outfile *fil
   }
   if (s->out.preset == MB_PRESET_SCREEN) check_links(book, diags);
   merge_diags(diags, s->diags);
-  bool ok = publish(book, file, &s->out, &s->pdf, &s->dr, s->ok, diags);
+  bool ok = can_write(&s->out, file, diags);
+  if (ok)
+    ok = publish(book, file, &s->out, &s->pdf, &s->dr, s->ok, diags); /* frees what was drawn */
+  else
+    drop_drawn(s);
   stream_free(s);
   return ok;
 }
@@ -437,8 +444,6 @@ bool mb_output_pdf_stream(mb_pdf_stream *s, const mb_book *book, mb_outfile *fil
 void mb_pdf_stream_cancel(mb_pdf_stream *s) {
   if (!s) return;
   stream_join(s, true);
-  free(s->pdf.data);
-  free(s->dr.attrs);
-  free(s->dr.targets);
+  drop_drawn(s);
   stream_free(s);
 }

@@ -37,8 +37,7 @@ bool mb_output_pdf(const mb_book *book, mb_fonts *fonts, mb_outfile *file, const
 
 /* Drawing the PDF on a second thread while the layout is still running: start it before the
  * layout, give the layout mb_pdf_stream_page as its page sink (with the stream as data),
- * then finish with mb_output_pdf_stream, or mb_pdf_stream_cancel if the layout failed. For
- * the screen preset (a print master's slug line needs the page count). */
+ * then finish with mb_output_pdf_stream, or mb_pdf_stream_cancel if the layout failed. */
 typedef struct mb_pdf_stream mb_pdf_stream;
 
 /* NULL if no thread could be started (then draw the finished book with mb_output_pdf). path

@@ -24,9 +24,9 @@ typedef struct cairo_device {
   FILE *out;
   bool write_failed;
   mb_pdf_options opt;
-  mb_tagger *tagger; /* PDF only */
-  int npages;        /* 0: not known while drawing */
-  int page;          /* the number of the page being drawn */
+  mb_tagger *tagger;          /* PDF only */
+  PangoContext *slug_context; /* print: the slug line's, made on first use */
+  int page;                   /* the number of the page being drawn */
   char *dir;
   double dpi;
   bool ok;
@@ -233,13 +233,14 @@ static void pdf_begin(mb_device *dev, const mb_page *page) {
   }
 }
 
-/* The slug line below the bleed: file, page, date. */
+/* The slug line below the bleed: file, page, date. Set through a Pango context of the
+ * device's own: pages may be drawn on a thread of their own while layout goes on. */
 static void draw_slug(cairo_device *d, const mb_page *page) {
-  char text[512], of[32] = "";
-  if (d->npages > 0) snprintf(of, sizeof of, " of %d", d->npages);
-  snprintf(text, sizeof text, "%s  \xC2\xB7  page %d%s  \xC2\xB7  %.10s", d->opt.slug, page->number,
-           of, d->opt.info.date ? d->opt.info.date : "");
-  PangoLayout *layout = pango_layout_new(mb_fonts_context(d->fonts));
+  char text[512];
+  snprintf(text, sizeof text, "%s  \xC2\xB7  page %d  \xC2\xB7  %.10s", d->opt.slug, page->number,
+           d->opt.info.date ? d->opt.info.date : "");
+  if (!d->slug_context) d->slug_context = mb_fonts_context_new(d->fonts);
+  PangoLayout *layout = pango_layout_new(d->slug_context);
   PangoFontDescription *desc = pango_font_description_from_string("Noto Sans 6");
   pango_layout_set_font_description(layout, desc);
   pango_layout_set_text(layout, text, -1);
@@ -325,13 +326,14 @@ const mb_dest *const *mb_pdf_device_links(mb_device *dev, size_t *n) {
 static void cairo_free(mb_device *dev) {
   cairo_device *d = (cairo_device *)dev;
   mb_tagger_free(d->tagger);
+  mb_fonts_context_free(d->slug_context);
   if (d->cr) cairo_destroy(d->cr);
   if (d->surface) cairo_surface_destroy(d->surface);
   free(d->dir);
   free(d);
 }
 
-mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_doc *doc, int npages,
+mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_doc *doc,
                              const mb_pdf_options *options, mb_diags *diags) {
   cairo_device *d = mb_xcalloc(1, sizeof(cairo_device));
   d->base = (mb_device){pdf_begin, pdf_box, pdf_end, pdf_close, cairo_free};
@@ -339,7 +341,6 @@ mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_doc *doc, int 
   d->diags = diags;
   d->out = out;
   d->opt = *options;
-  d->npages = npages;
   d->tagger = mb_tagger_new(doc);
   d->ok = true;
   return &d->base;

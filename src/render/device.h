@@ -49,8 +49,9 @@ typedef struct mb_struct_attr mb_struct_attr;
 typedef struct mb_dest mb_dest;
 
 /* PDF to a stream (borrowed; the caller closes it after the device's close). The pages of
- * doc come one by one; npages is their number if known (the slug line shows it), else 0. */
-mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_doc *doc, int npages,
+ * doc come one by one, and may be drawn on another thread than the one laying out doc: the
+ * device uses only cairo, the font set's scaled fonts and a Pango context of its own. */
+mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_doc *doc,
                              const mb_pdf_options *options, mb_diags *diags);
 /* The language and alternate text of every structure element the PDF device created, in
  * creation order (valid until the device is freed). */

@@ -49,15 +49,36 @@ static void collect_families(mb_fonts *fonts) {
   mb_vec_push(&fonts->families, (char *)NULL);
 }
 
+/* A context measuring as PDF needs: no hinting, no rounding, 72 dpi. */
+static PangoContext *new_context(PangoFontMap *map, const cairo_font_options_t *options) {
+  PangoContext *context = pango_font_map_create_context(map);
+  pango_cairo_context_set_font_options(context, options);
+  pango_cairo_context_set_resolution(context, 72.0);
+  pango_context_set_round_glyph_positions(context, FALSE);
+  return context;
+}
+
+PangoContext *mb_fonts_context_new(mb_fonts *fonts) {
+  PangoFontMap *map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), fonts->config);
+  PangoContext *context = new_context(map, fonts->options);
+  g_object_unref(map); /* the context keeps it */
+  return context;
+}
+
+void mb_fonts_context_free(PangoContext *context) {
+  if (!context) return;
+  PangoFontMap *map = pango_context_get_font_map(context);
+  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), NULL); /* drops its reference */
+  g_object_unref(context);
+}
+
 static void setup_context(mb_fonts *fonts) {
-  fonts->context = pango_font_map_create_context(fonts->map);
   fonts->options = cairo_font_options_create();
   cairo_font_options_set_hint_style(fonts->options, CAIRO_HINT_STYLE_NONE);
   cairo_font_options_set_hint_metrics(fonts->options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_antialias(fonts->options, CAIRO_ANTIALIAS_GRAY);
-  pango_cairo_context_set_font_options(fonts->context, fonts->options);
-  pango_cairo_context_set_resolution(fonts->context, 72.0);
-  pango_context_set_round_glyph_positions(fonts->context, FALSE);
+  fonts->context = new_context(fonts->map, fonts->options);
 }
 
 static bool is_font_file(const char *name) {

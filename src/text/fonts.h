@@ -25,6 +25,11 @@ void mb_fonts_free(mb_fonts *fonts);
 void mb_fonts_shutdown(void);
 
 PangoContext *mb_fonts_context(mb_fonts *fonts);
+/* A new context on the same fonts with a font map of its own, for use on another thread
+ * (Pango's font maps are not thread-safe). Free it with mb_fonts_context_free, before the
+ * font set. */
+PangoContext *mb_fonts_context_new(mb_fonts *fonts);
+void mb_fonts_context_free(PangoContext *context);
 PangoFontMap *mb_fonts_map(mb_fonts *fonts);
 
 int mb_fonts_intern(mb_fonts *fonts, PangoFont *font);
