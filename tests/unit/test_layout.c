@@ -274,21 +274,27 @@ static mb_doc *parse_doc(const char *md, bool with_back, mb_diags *d) {
   return doc;
 }
 
-static void test_random_documents(void) {
+/* Runs check on n random documents (every other one with a back cover; with page_breaks,
+ * every third one ends with a page break and a paragraph), stopping at the first failure. */
+typedef void (*random_check)(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
+                             int i, mb_diags *d);
+
+static void on_random_documents(int n, bool page_breaks, random_check check) {
   mb_diags *d = mb_diags_new();
   mb_layout *layout = mb_layout_parse("small.yaml", SMALL_LAYOUT, strlen(SMALL_LAYOUT), d);
   CHECK(layout != NULL);
   if (!layout) return;
   mb_para_builder *builder = mb_para_mono_new();
-  for (int i = 0; i < 300; i++) {
+  for (int i = 0; i < n; i++) {
     char *md = random_markdown();
+    if (page_breaks && i % 3 == 0) {
+      md = mb_xrealloc(md, strlen(md) + 40);
+      strcat(md, "***\n\nAfter the break.\n\n");
+    }
     mb_doc *doc = parse_doc(md, i % 2 == 0, d);
-    mb_book *book = mb_layout_run(doc, layout, builder, d);
     int before = harness_failures;
-    check_book(book);
+    check(doc, layout, builder, i, d);
     if (harness_failures != before) fprintf(stderr, "  in random document %d:\n%s\n", i, md);
-    if (i % 2 == 0) CHECK_INT(book->pages[book->npages - 1].template_kind, MB_TEMPLATE_BACK);
-    mb_book_free(book);
     mb_doc_free(doc);
     free(md);
     if (harness_failures > before) break;
@@ -297,6 +303,18 @@ static void test_random_documents(void) {
   mb_para_builder_free(builder);
   mb_layout_free(layout);
   mb_diags_free(d);
+}
+
+static void check_random_book(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
+                              int i, mb_diags *d) {
+  mb_book *book = mb_layout_run(doc, layout, builder, d);
+  check_book(book);
+  if (i % 2 == 0) CHECK_INT(book->pages[book->npages - 1].template_kind, MB_TEMPLATE_BACK);
+  mb_book_free(book);
+}
+
+static void test_random_documents(void) {
+  on_random_documents(300, false, check_random_book);
 }
 
 /* A paragraph that would leave one line at a column foot moves it (orphan); one that would
@@ -431,31 +449,15 @@ static void check_flow_steps(const mb_doc *doc, const mb_layout *layout, mb_para
   mb_book_free(whole);
 }
 
+static void check_random_flow(const mb_doc *doc, const mb_layout *layout, mb_para_builder *builder,
+                              int i, mb_diags *d) {
+  (void)i;
+  check_sink(doc, layout, builder, d);
+  check_flow_steps(doc, layout, builder, d);
+}
+
 static void test_pages_while_laying_out(void) {
-  mb_diags *d = mb_diags_new();
-  mb_layout *layout = mb_layout_parse("small.yaml", SMALL_LAYOUT, strlen(SMALL_LAYOUT), d);
-  CHECK(layout != NULL);
-  if (!layout) return;
-  mb_para_builder *builder = mb_para_mono_new();
-  for (int i = 0; i < 400; i++) {
-    char *md = random_markdown();
-    if (i % 3 == 0) { /* a page break too */
-      md = mb_xrealloc(md, strlen(md) + 40);
-      strcat(md, "***\n\nAfter the break.\n\n");
-    }
-    mb_doc *doc = parse_doc(md, i % 2 == 0, d);
-    int before = harness_failures;
-    check_sink(doc, layout, builder, d);
-    check_flow_steps(doc, layout, builder, d);
-    if (harness_failures != before) fprintf(stderr, "  in random document %d:\n%s\n", i, md);
-    mb_doc_free(doc);
-    free(md);
-    if (harness_failures > before) break;
-  }
-  CHECK_INT(mb_diags_errors(d), 0);
-  mb_para_builder_free(builder);
-  mb_layout_free(layout);
-  mb_diags_free(d);
+  on_random_documents(400, true, check_random_flow);
 }
 
 /* ---- the real brochure through Pango ---- */
