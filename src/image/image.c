@@ -1,6 +1,7 @@
 #include "image_cairo.h"
 #include "image.h"
 
+#include "util/dl.h"
 #include "util/file.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -11,6 +12,32 @@
 #include <unistd.h>
 
 enum { MAX_IMAGE_FILE = 64 * 1024 * 1024 };
+
+/* librsvg and gdk-pixbuf, loaded when the first image of their kind is read (util/dl.h). */
+#define SVG_FUNCS(X)                                                                               \
+  X(rsvg_handle_get_geometry_for_layer)                                                            \
+  X(rsvg_handle_get_intrinsic_size_in_pixels)                                                      \
+  X(rsvg_handle_new_from_file)                                                                     \
+  X(rsvg_handle_render_document)
+#define PIXBUF_FUNCS(X)                                                                            \
+  X(gdk_pixbuf_get_file_info)                                                                      \
+  X(gdk_pixbuf_get_has_alpha)                                                                      \
+  X(gdk_pixbuf_get_height)                                                                         \
+  X(gdk_pixbuf_get_n_channels)                                                                     \
+  X(gdk_pixbuf_get_rowstride)                                                                      \
+  X(gdk_pixbuf_get_width)                                                                          \
+  X(gdk_pixbuf_new_from_file)                                                                      \
+  X(gdk_pixbuf_read_pixels)                                                                        \
+  X(gdk_pixbuf_save_to_buffer)                                                                     \
+  X(gdk_pixbuf_scale_simple)
+static struct { SVG_FUNCS(MB_DL_FIELD) } svg;
+static struct { PIXBUF_FUNCS(MB_DL_FIELD) } pixbuf;
+
+/* The library that reads images of format f. */
+static bool load_library(mb_image_format f, mb_diags *diags) {
+  if (f == MB_IMAGE_SVG) return MB_DL_LOAD(svg, SVG_FUNCS, MB_RSVG_SONAME, "SVG images", diags);
+  return MB_DL_LOAD(pixbuf, PIXBUF_FUNCS, MB_PIXBUF_SONAME, "PNG and JPEG images", diags);
+}
 
 mb_image_format mb_image_sniff(const unsigned char *b, size_t len) {
   if (len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) return MB_IMAGE_PNG;
@@ -37,7 +64,7 @@ static const char *format_name(mb_image_format f) {
 
 static bool probe_svg(mb_block *b, mb_diags *diags) {
   GError *err = NULL;
-  RsvgHandle *h = rsvg_handle_new_from_file(b->u.image.path, &err);
+  RsvgHandle *h = svg.rsvg_handle_new_from_file(b->u.image.path, &err);
   if (!h) {
     mb_error(diags, b->pos, "cannot read SVG image '%s': %s", b->u.image.src,
              err ? err->message : "unknown error");
@@ -45,10 +72,10 @@ static bool probe_svg(mb_block *b, mb_diags *diags) {
     return false;
   }
   double w = 0, hgt = 0;
-  if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hgt) || w <= 0 || hgt <= 0) {
+  if (!svg.rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hgt) || w <= 0 || hgt <= 0) {
     RsvgRectangle ink, logical;
-    if (rsvg_handle_get_geometry_for_layer(h, NULL, &(RsvgRectangle){0, 0, 100, 100}, &ink,
-                                           &logical, NULL)) {
+    if (svg.rsvg_handle_get_geometry_for_layer(h, NULL, &(RsvgRectangle){0, 0, 100, 100}, &ink,
+                                               &logical, NULL)) {
       w = logical.width, hgt = logical.height;
     }
   }
@@ -65,7 +92,7 @@ static bool probe_svg(mb_block *b, mb_diags *diags) {
 
 static bool probe_raster(mb_block *b, mb_diags *diags) {
   int w = 0, h = 0;
-  if (!gdk_pixbuf_get_file_info(b->u.image.path, &w, &h) || w <= 0 || h <= 0) {
+  if (!pixbuf.gdk_pixbuf_get_file_info(b->u.image.path, &w, &h) || w <= 0 || h <= 0) {
     mb_error(diags, b->pos, "cannot read the size of image '%s'", b->u.image.src);
     return false;
   }
@@ -102,6 +129,7 @@ static bool probe_one(mb_block *b, mb_diags *diags) {
   if (b->u.image.format != MB_IMAGE_UNKNOWN && b->u.image.format != f)
     mb_warning(diags, b->pos, "image '%s' is %s despite its name", b->u.image.src, format_name(f));
   b->u.image.format = f;
+  if (!load_library(f, diags)) return false;
   return f == MB_IMAGE_SVG ? probe_svg(b, diags) : probe_raster(b, diags);
 }
 
@@ -150,10 +178,10 @@ bool mb_image_probe(mb_doc *doc, const char *content_path, bool allow_outside, m
 /* ---- drawing ---- */
 
 static cairo_surface_t *pixbuf_surface(GdkPixbuf *pb) {
-  int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
-  int n = gdk_pixbuf_get_n_channels(pb), stride = gdk_pixbuf_get_rowstride(pb);
-  bool alpha = gdk_pixbuf_get_has_alpha(pb);
-  const guchar *src = gdk_pixbuf_read_pixels(pb);
+  int w = pixbuf.gdk_pixbuf_get_width(pb), h = pixbuf.gdk_pixbuf_get_height(pb);
+  int n = pixbuf.gdk_pixbuf_get_n_channels(pb), stride = pixbuf.gdk_pixbuf_get_rowstride(pb);
+  bool alpha = pixbuf.gdk_pixbuf_get_has_alpha(pb);
+  const guchar *src = pixbuf.gdk_pixbuf_read_pixels(pb);
   cairo_surface_t *s =
       cairo_image_surface_create(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
   unsigned char *dst = cairo_image_surface_get_data(s);
@@ -180,16 +208,16 @@ static void attach_jpeg(cairo_surface_t *s, unsigned char *bytes, size_t len) {
 /* The pixbuf scaled down to at most max_px wide, or a new reference to it when it is not
  * larger. */
 static GdkPixbuf *downsample(GdkPixbuf *pb, double max_px) {
-  int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
+  int w = pixbuf.gdk_pixbuf_get_width(pb), h = pixbuf.gdk_pixbuf_get_height(pb);
   if (max_px <= 0 || w <= max_px * 1.05) return g_object_ref(pb);
   int nw = (int)(max_px + 0.5), nh = (int)((double)h * nw / w + 0.5);
-  return gdk_pixbuf_scale_simple(pb, nw > 0 ? nw : 1, nh > 0 ? nh : 1, GDK_INTERP_HYPER);
+  return pixbuf.gdk_pixbuf_scale_simple(pb, nw > 0 ? nw : 1, nh > 0 ? nh : 1, GDK_INTERP_HYPER);
 }
 
 static cairo_surface_t *load_raster(const char *path, mb_image_format format, double max_px,
                                     mb_diags *diags) {
   GError *err = NULL;
-  GdkPixbuf *pb = gdk_pixbuf_new_from_file(path, &err);
+  GdkPixbuf *pb = pixbuf.gdk_pixbuf_new_from_file(path, &err);
   if (!pb) {
     mb_error(diags, mb_pos_file(path), "cannot decode image: %s", err ? err->message : "error");
     g_clear_error(&err);
@@ -205,7 +233,7 @@ static cairo_surface_t *load_raster(const char *path, mb_image_format format, do
   } else if (format == MB_IMAGE_JPEG) {
     gchar *buf = NULL;
     gsize len = 0;
-    if (gdk_pixbuf_save_to_buffer(small, &buf, &len, "jpeg", NULL, "quality", "85", NULL))
+    if (pixbuf.gdk_pixbuf_save_to_buffer(small, &buf, &len, "jpeg", NULL, "quality", "85", NULL))
       attach_jpeg(s, (unsigned char *)mb_xstrndup(buf, len), len);
     g_free(buf);
   }
@@ -217,14 +245,14 @@ static cairo_surface_t *load_raster(const char *path, mb_image_format format, do
 static bool draw_svg(cairo_t *cr, const char *path, double x, double y, double w, double h,
                      mb_diags *diags) {
   GError *err = NULL;
-  RsvgHandle *handle = rsvg_handle_new_from_file(path, &err);
+  RsvgHandle *handle = svg.rsvg_handle_new_from_file(path, &err);
   if (!handle) {
     mb_error(diags, mb_pos_file(path), "cannot read SVG: %s", err ? err->message : "error");
     g_clear_error(&err);
     return false;
   }
   RsvgRectangle viewport = {x, y, w, h};
-  bool ok = rsvg_handle_render_document(handle, cr, &viewport, &err);
+  bool ok = svg.rsvg_handle_render_document(handle, cr, &viewport, &err);
   if (!ok) {
     mb_error(diags, mb_pos_file(path), "cannot draw SVG: %s", err ? err->message : "error");
     g_clear_error(&err);
@@ -235,6 +263,7 @@ static bool draw_svg(cairo_t *cr, const char *path, double x, double y, double w
 
 bool mb_image_draw(cairo_t *cr, const char *path, mb_image_format format, double x, double y,
                    double w, double h, double max_ppi, mb_diags *diags) {
+  if (!load_library(format, diags)) return false;
   if (format == MB_IMAGE_SVG) return draw_svg(cr, path, x, y, w, h, diags);
   cairo_surface_t *s = load_raster(path, format, max_ppi > 0 ? w / 72.0 * max_ppi : 0, diags);
   if (!s) return false;

@@ -2,6 +2,7 @@
  * come from qpdf; text positions, image placements and pixels from poppler. */
 #include "output.h"
 
+#include "util/dl.h"
 #include "util/mem.h"
 
 #include <math.h>
@@ -10,6 +11,19 @@
 #include <qpdf/qpdf-c.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* poppler-glib, loaded on the first preflight (util/dl.h). */
+#define POPPLER_FUNCS(X)                                                                           \
+  X(poppler_document_get_n_pages)                                                                  \
+  X(poppler_document_get_page)                                                                     \
+  X(poppler_document_new_from_bytes)                                                               \
+  X(poppler_page_free_image_mapping)                                                               \
+  X(poppler_page_get_image)                                                                        \
+  X(poppler_page_get_image_mapping)                                                                \
+  X(poppler_page_get_text)                                                                         \
+  X(poppler_page_get_text_layout)                                                                  \
+  X(poppler_page_render_for_printing)
+static struct { POPPLER_FUNCS(MB_DL_FIELD) } pp;
 
 #define MM (72.0 / 25.4)
 #define SAFE_ZONE (5 * MM)
@@ -211,8 +225,8 @@ static bool in_safe_zone_band(const box *r, const box *trim) {
 static void check_text(PopplerPage *page, const page_boxes *b, int number, check *c) {
   PopplerRectangle *rects = NULL;
   guint n = 0;
-  char *text = poppler_page_get_text(page);
-  if (!poppler_page_get_text_layout(page, &rects, &n)) {
+  char *text = pp.poppler_page_get_text(page);
+  if (!pp.poppler_page_get_text_layout(page, &rects, &n)) {
     g_free(text);
     return;
   }
@@ -233,11 +247,11 @@ static void check_text(PopplerPage *page, const page_boxes *b, int number, check
 /* Images: resolution at placed size; closeness to the trim unless they run into the bleed. */
 static void check_images(PopplerPage *page, const page_boxes *b, int number, check *res,
                          check *safe, double *lowest) {
-  GList *maps = poppler_page_get_image_mapping(page);
+  GList *maps = pp.poppler_page_get_image_mapping(page);
   for (GList *l = maps; l; l = l->next) {
     PopplerImageMapping *m = l->data;
     box r = to_pdf(b, m->area.x1, m->area.y1, m->area.x2, m->area.y2);
-    cairo_surface_t *img = poppler_page_get_image(page, m->image_id);
+    cairo_surface_t *img = pp.poppler_page_get_image(page, m->image_id);
     if (img) {
       double w = r.x1 - r.x0, h = r.y1 - r.y0;
       double ppi = fmin(cairo_image_surface_get_width(img) / (w / 72.0),
@@ -256,7 +270,7 @@ static void check_images(PopplerPage *page, const page_boxes *b, int number, che
       snprintf(safe->detail, sizeof safe->detail, "text or images closer than 5 mm to the trim");
     }
   }
-  poppler_page_free_image_mapping(maps);
+  pp.poppler_page_free_image_mapping(maps);
 }
 
 /* A page rendered at a low resolution, white behind. */
@@ -269,7 +283,7 @@ static cairo_surface_t *render_page(PopplerPage *page, const page_boxes *b) {
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   cairo_scale(cr, s, s);
-  poppler_page_render_for_printing(page, cr);
+  pp.poppler_page_render_for_printing(page, cr);
   cairo_destroy(cr);
   cairo_surface_flush(img);
   return img;
@@ -308,7 +322,7 @@ static void check_bleed(PopplerPage *page, const page_boxes *b, int number, chec
 
 static PopplerDocument *open_doc(const char *path, GBytes *bytes, mb_diags *diags) {
   GError *err = NULL;
-  PopplerDocument *doc = bytes ? poppler_document_new_from_bytes(bytes, NULL, &err) : NULL;
+  PopplerDocument *doc = bytes ? pp.poppler_document_new_from_bytes(bytes, NULL, &err) : NULL;
   if (!doc)
     mb_io_error(diags, mb_pos_file(path), "cannot read the PDF: %s", err ? err->message : "error");
   g_clear_error(&err);
@@ -332,7 +346,7 @@ static void results_init(page_results *r) {
 }
 
 static void check_page(PopplerDocument *doc, const page_boxes *b, int i, page_results *r) {
-  PopplerPage *page = poppler_document_get_page(doc, i);
+  PopplerPage *page = pp.poppler_document_get_page(doc, i);
   if (!page) return;
   check_text(page, b, i + 1, &r->safe);
   if (b->has_xobjects) check_images(page, b, i + 1, &r->images, &r->safe, &r->lowest);
@@ -351,7 +365,7 @@ typedef struct worker {
 
 static void *work(void *arg) {
   worker *w = arg;
-  PopplerDocument *doc = poppler_document_new_from_bytes(w->bytes, NULL, NULL);
+  PopplerDocument *doc = pp.poppler_document_new_from_bytes(w->bytes, NULL, NULL);
   for (int i = w->first; doc && i < w->npages; i += 2) check_page(doc, &w->boxes[i], i, &w->r);
   if (doc) g_object_unref(doc);
   return NULL;
@@ -404,6 +418,7 @@ static void check_boxes_and_fonts(const page_boxes *boxes, int npages, check *ma
 }
 
 bool mb_preflight(const char *path, FILE *out, mb_diags *diags) {
+  if (!MB_DL_LOAD(pp, POPPLER_FUNCS, MB_POPPLER_SONAME, "preflight", diags)) return false;
   int npages = 0, nfonts = 0;
   GBytes *bytes = NULL;
   page_boxes *boxes = read_boxes(path, &npages, &nfonts, &bytes, diags);
@@ -413,7 +428,7 @@ bool mb_preflight(const char *path, FILE *out, mb_diags *diags) {
     free(boxes);
     return false;
   }
-  if (npages > poppler_document_get_n_pages(doc)) npages = poppler_document_get_n_pages(doc);
+  if (npages > pp.poppler_document_get_n_pages(doc)) npages = pp.poppler_document_get_n_pages(doc);
   check fonts = {"fonts", {0}, "", false}, pages = {"pages", {0}, "", true},
         marks = {"boxes", {0}, "", false};
   check_boxes_and_fonts(boxes, npages, &marks, &fonts);

@@ -1,8 +1,9 @@
 /* Unit tests for src/util: lengths, UTF-8, positions, suggestions, quoting, diagnostics,
- * YAML helpers and atomic output files. */
+ * YAML helpers, atomic output files and libraries opened on demand. */
 #include "harness.h"
 
 #include "util/diag.h"
+#include "util/dl.h"
 #include "util/file.h"
 #include "util/mem.h"
 #include "util/text.h"
