@@ -35,7 +35,7 @@ bool mb_dl_load(const char *soname, const char *purpose, const char *const *name
   pthread_mutex_lock(&lock);
   bool ok = slot(table, n - 1) != NULL; /* loaded before: the last one is stored last */
   if (!ok) {
-    void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+    void *lib = dlopen(soname, RTLD_LAZY | RTLD_LOCAL);
     if (lib)
       ok = resolve(lib, soname, purpose, names, table, n, diags);
     else
