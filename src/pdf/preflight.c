@@ -8,6 +8,7 @@
 #include <math.h>
 #include <poppler.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <qpdf/qpdf-c.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,20 @@ static void check_images(PopplerPage *page, const page_boxes *b, int number, che
   pp.poppler_page_free_image_mapping(maps);
 }
 
+/* Only the band from the bleed edge to a little inside the trim edge is looked at: drawing
+ * is clipped to it, so cairo skips everything else (the text, mostly) before rasterizing. */
+static void clip_to_edges(cairo_t *cr, const page_boxes *b) {
+  const double inside = 4 * 72.0 / BLEED_DPI;
+  double mx = b->media.x0, my = b->media.y1; /* poppler's origin: the media box's top left */
+  double x0 = b->bleed.x0 - mx, x1 = b->bleed.x1 - mx, y0 = my - b->bleed.y1, y1 = my - b->bleed.y0;
+  double tx0 = b->trim.x0 - mx + inside, tx1 = b->trim.x1 - mx - inside;
+  double ty0 = my - b->trim.y1 + inside, ty1 = my - b->trim.y0 - inside;
+  cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
+  if (tx1 > tx0 && ty1 > ty0) cairo_rectangle(cr, tx0, ty0, tx1 - tx0, ty1 - ty0); /* a hole */
+  cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_clip(cr);
+}
+
 /* A page rendered at a low resolution, white behind. */
 static cairo_surface_t *render_page(PopplerPage *page, const page_boxes *b) {
   double s = BLEED_DPI / 72.0;
@@ -283,6 +298,7 @@ static cairo_surface_t *render_page(PopplerPage *page, const page_boxes *b) {
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   cairo_scale(cr, s, s);
+  clip_to_edges(cr, b);
   pp.poppler_page_render_for_printing(page, cr);
   cairo_destroy(cr);
   cairo_surface_flush(img);
@@ -354,21 +370,57 @@ static void check_page(PopplerDocument *doc, const page_boxes *b, int i, page_re
   g_object_unref(page);
 }
 
-/* A second reader: its own poppler document over the same bytes, every other page. */
+/* Pages go to whichever reader is free: their costs differ tenfold (a cover, a page of
+ * Hindi text). The second reader opens its document while the first reads page 1 alone
+ * (poppler builds some process-wide state lazily on its first page, unguarded). */
+typedef struct page_queue {
+  atomic_int next;
+  int npages;
+  const page_boxes *boxes;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  bool open; /* page 1 is done: take pages */
+} page_queue;
+
+static void queue_open(page_queue *q, int npages) {
+  pthread_mutex_lock(&q->lock);
+  q->npages = npages;
+  q->open = true;
+  pthread_cond_broadcast(&q->cond);
+  pthread_mutex_unlock(&q->lock);
+}
+
+static void check_queued(PopplerDocument *doc, page_queue *q, page_results *r) {
+  pthread_mutex_lock(&q->lock);
+  while (!q->open) pthread_cond_wait(&q->cond, &q->lock);
+  int npages = q->npages;
+  pthread_mutex_unlock(&q->lock);
+  for (int i; (i = atomic_fetch_add(&q->next, 1)) < npages;) check_page(doc, &q->boxes[i], i, r);
+}
+
+/* The second reader: its own poppler document over the same bytes. */
 typedef struct worker {
   GBytes *bytes;
-  const page_boxes *boxes;
-  int first, npages;
+  page_queue *queue;
   page_results r;
   pthread_t thread;
+  bool running;
 } worker;
 
 static void *work(void *arg) {
   worker *w = arg;
   PopplerDocument *doc = pp.poppler_document_new_from_bytes(w->bytes, NULL, NULL);
-  for (int i = w->first; doc && i < w->npages; i += 2) check_page(doc, &w->boxes[i], i, &w->r);
+  if (doc) check_queued(doc, w->queue, &w->r);
   if (doc) g_object_unref(doc);
   return NULL;
+}
+
+static void start_worker(worker *w, GBytes *bytes, page_queue *q) {
+  memset(w, 0, sizeof *w);
+  w->bytes = bytes;
+  w->queue = q;
+  results_init(&w->r);
+  w->running = pthread_create(&w->thread, NULL, work, w) == 0;
 }
 
 static int by_number(const void *a, const void *b) {
@@ -384,23 +436,24 @@ static void merge(check *c, const check *w) {
   free(w->pages.items);
 }
 
-/* Page 1 first on this thread (poppler builds some process-wide state lazily on its first
- * page, unguarded), then odd and even pages side by side. */
-static void check_pages(PopplerDocument *doc, GBytes *bytes, const page_boxes *boxes, int npages,
+/* Waits for the worker and takes what it found into r. */
+static void join_worker(worker *w, page_results *r) {
+  if (!w->running) return;
+  pthread_join(w->thread, NULL);
+  merge(&r->safe, &w->r.safe);
+  merge(&r->images, &w->r.images);
+  merge(&r->bleed, &w->r.bleed);
+  if (w->r.lowest < r->lowest) r->lowest = w->r.lowest;
+}
+
+/* Page 1 here, then the rest here and on the worker. */
+static void check_pages(PopplerDocument *doc, page_queue *q, int npages, worker *w,
                         page_results *r) {
   results_init(r);
-  if (npages > 0) check_page(doc, &boxes[0], 0, r);
-  worker w = {bytes, boxes, 1, npages, {{0}}, 0};
-  results_init(&w.r);
-  bool threaded = npages > 2 && pthread_create(&w.thread, NULL, work, &w) == 0;
-  for (int i = threaded ? 2 : 1; i < npages; i += threaded ? 2 : 1)
-    check_page(doc, &boxes[i], i, r);
-  if (!threaded) return;
-  pthread_join(w.thread, NULL);
-  merge(&r->safe, &w.r.safe);
-  merge(&r->images, &w.r.images);
-  merge(&r->bleed, &w.r.bleed);
-  if (w.r.lowest < r->lowest) r->lowest = w.r.lowest;
+  if (npages > 0) check_page(doc, &q->boxes[0], 0, r);
+  queue_open(q, npages);
+  check_queued(doc, q, r);
+  join_worker(w, r);
 }
 
 static void check_boxes_and_fonts(const page_boxes *boxes, int npages, check *marks, check *fonts) {
@@ -422,8 +475,15 @@ bool mb_preflight(const char *path, FILE *out, mb_diags *diags) {
   int npages = 0, nfonts = 0;
   GBytes *bytes = NULL;
   page_boxes *boxes = read_boxes(path, &npages, &nfonts, &bytes, diags);
+  page_queue q = {1, 0, boxes, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
+  worker w = {0};
+  if (boxes && npages > 2) start_worker(&w, bytes, &q);
   PopplerDocument *doc = boxes ? open_doc(path, bytes, diags) : NULL;
   if (!doc) {
+    queue_open(&q, 0);
+    page_results none;
+    results_init(&none);
+    join_worker(&w, &none);
     if (bytes) g_bytes_unref(bytes);
     free(boxes);
     return false;
@@ -433,7 +493,7 @@ bool mb_preflight(const char *path, FILE *out, mb_diags *diags) {
         marks = {"boxes", {0}, "", false};
   check_boxes_and_fonts(boxes, npages, &marks, &fonts);
   page_results r;
-  check_pages(doc, bytes, boxes, npages, &r);
+  check_pages(doc, &q, npages, &w, &r);
   g_bytes_unref(bytes);
   if (npages % 4) {
     fail_page(&pages, npages);
