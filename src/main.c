@@ -475,6 +475,10 @@ static void run_all(run *r, const options *o, timings *t, mb_diags *diags) {
     print_stage("break", r->builder->break_ms);
     print_stage("flow", layout_ms - r->builder->shape_ms - r->builder->break_ms);
   }
+  /* Nothing lays out text after this: free the shaping caches while the last pages are
+   * still being drawn. */
+  mb_para_builder_free(r->builder);
+  r->builder = NULL;
   if (o->strict) mb_diags_promote_warnings(diags);
   if (mb_diags_errors(diags) == 0) write_outputs(r, o, t, diags);
 }

@@ -423,6 +423,7 @@ static void merge_diags(mb_diags *to, const mb_diags *from) {
 
 bool mb_output_pdf_stream(mb_pdf_stream *s, const mb_book *book, mb_outfile *file,
                           mb_diags *diags) {
+  if (s->out.preset == MB_PRESET_SCREEN) check_links(book, diags); /* while drawing ends */
   double start = mb_now_ms();
   stream_join(s, false);
   if (s->out.times) {
@@ -430,7 +431,6 @@ bool mb_output_pdf_stream(mb_pdf_stream *s, const mb_book *book, mb_outfile *fil
     s->out.times->draw_wait += mb_now_ms() - start;
     s->out.times->streamed = true;
   }
-  if (s->out.preset == MB_PRESET_SCREEN) check_links(book, diags);
   merge_diags(diags, s->diags);
   bool ok = can_write(&s->out, file, diags);
   if (ok)
