@@ -1,4 +1,5 @@
 /* Writing finished PDFs: presets, post-processing, CMYK conversion, atomic output. */
+#include "libs.h"
 #include "output.h"
 
 #include "pdf.h"
@@ -10,7 +11,6 @@
 #include <cairo.h>
 #include <errno.h>
 #include <pthread.h>
-#include <qpdf/qpdf-c.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +133,7 @@ static mb_pdf_print print_geometry(const mb_book *book, bool cmyk) {
 static char *producer(void) {
   char buf[160];
   snprintf(buf, sizeof buf, "mkbrochure %s (cairo %s, qpdf %s)", MB_VERSION, cairo_version_string(),
-           qpdf_get_qpdf_version());
+           mb_qpdf.qpdf_get_qpdf_version());
   return mb_xstrdup(buf);
 }
 
@@ -275,6 +275,7 @@ static void check_links(const mb_book *book, mb_diags *diags) {
 /* Post-processes the drawn PDF, writes it and preflights a print master. */
 static bool publish(const mb_book *book, mb_outfile *file, const mb_output *out, buffer *pdf,
                     const drawn *dr, bool ok, mb_diags *diags) {
+  ok = ok && mb_pdf_libs_load(diags);
   bool print = out->preset == MB_PRESET_PRINT;
   char *path = mb_xstrdup(file->path);
   mb_pdf_print geometry = print_geometry(book, false);
@@ -423,7 +424,12 @@ static void merge_diags(mb_diags *to, const mb_diags *from) {
 
 bool mb_output_pdf_stream(mb_pdf_stream *s, const mb_book *book, mb_outfile *file,
                           mb_diags *diags) {
-  if (s->out.preset == MB_PRESET_SCREEN) check_links(book, diags); /* while drawing ends */
+  /* While the last pages are drawn: check the links, open qpdf and exempi (a failure is
+   * reported where they are used). */
+  if (s->out.preset == MB_PRESET_SCREEN) check_links(book, diags);
+  mb_diags *ignored = mb_diags_new();
+  mb_pdf_libs_load(ignored);
+  mb_diags_free(ignored);
   double start = mb_now_ms();
   stream_join(s, false);
   if (s->out.times) {

@@ -1,5 +1,6 @@
 /* Preflight: checks a PDF the way a print shop's preflight does. Boxes and the page count
  * come from qpdf; text positions, image placements and pixels from poppler. */
+#include "libs.h"
 #include "output.h"
 
 #include "util/dl.h"
@@ -9,7 +10,6 @@
 #include <poppler.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <qpdf/qpdf-c.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,12 +54,12 @@ typedef struct check {
 /* ---- boxes with qpdf ---- */
 
 static bool read_box(qpdf_data q, qpdf_oh page, const char *key, box *b) {
-  qpdf_oh a = qpdf_oh_get_key(q, page, key);
-  if (!qpdf_oh_is_array(q, a) || qpdf_oh_get_array_n_items(q, a) != 4) return false;
+  qpdf_oh a = mb_qpdf.qpdf_oh_get_key(q, page, key);
+  if (!mb_qpdf.qpdf_oh_is_array(q, a) || mb_qpdf.qpdf_oh_get_array_n_items(q, a) != 4) return false;
   double v[4];
   for (int i = 0; i < 4; i++) {
-    qpdf_oh n = qpdf_oh_get_array_item(q, a, i);
-    if (!qpdf_oh_get_value_as_number(q, n, &v[i])) return false;
+    qpdf_oh n = mb_qpdf.qpdf_oh_get_array_item(q, a, i);
+    if (!mb_qpdf.qpdf_oh_get_value_as_number(q, n, &v[i])) return false;
   }
   *b = (box){fmin(v[0], v[2]), fmin(v[1], v[3]), fmax(v[0], v[2]), fmax(v[1], v[3])};
   return true;
@@ -75,7 +75,7 @@ typedef struct font_scan {
 } font_scan;
 
 static bool seen_before(font_scan *f, qpdf_oh font) {
-  int id = qpdf_oh_get_object_id(f->q, font);
+  int id = mb_qpdf.qpdf_oh_get_object_id(f->q, font);
   if (!id) return false; /* a direct object: count it */
   for (size_t i = 0; i < f->seen.len; i++)
     if (f->seen.items[i] == id) return true;
@@ -86,16 +86,17 @@ static bool seen_before(font_scan *f, qpdf_oh font) {
 /* A font's program is in the file: in its descriptor (or its descendant's, for Type0); Type3
  * fonts are drawn by their own procedures. */
 static bool embedded(qpdf_data q, qpdf_oh font) {
-  const char *sub = qpdf_oh_get_name(q, qpdf_oh_get_key(q, font, "/Subtype"));
+  const char *sub = mb_qpdf.qpdf_oh_get_name(q, mb_qpdf.qpdf_oh_get_key(q, font, "/Subtype"));
   if (sub && strcmp(sub, "/Type3") == 0) return true;
   if (sub && strcmp(sub, "/Type0") == 0) {
-    qpdf_oh kids = qpdf_oh_get_key(q, font, "/DescendantFonts");
-    if (!qpdf_oh_is_array(q, kids) || qpdf_oh_get_array_n_items(q, kids) < 1) return false;
-    font = qpdf_oh_get_array_item(q, kids, 0);
+    qpdf_oh kids = mb_qpdf.qpdf_oh_get_key(q, font, "/DescendantFonts");
+    if (!mb_qpdf.qpdf_oh_is_array(q, kids) || mb_qpdf.qpdf_oh_get_array_n_items(q, kids) < 1)
+      return false;
+    font = mb_qpdf.qpdf_oh_get_array_item(q, kids, 0);
   }
-  qpdf_oh d = qpdf_oh_get_key(q, font, "/FontDescriptor");
-  return qpdf_oh_has_key(q, d, "/FontFile") || qpdf_oh_has_key(q, d, "/FontFile2") ||
-         qpdf_oh_has_key(q, d, "/FontFile3");
+  qpdf_oh d = mb_qpdf.qpdf_oh_get_key(q, font, "/FontDescriptor");
+  return mb_qpdf.qpdf_oh_has_key(q, d, "/FontFile") ||
+         mb_qpdf.qpdf_oh_has_key(q, d, "/FontFile2") || mb_qpdf.qpdf_oh_has_key(q, d, "/FontFile3");
 }
 
 static void scan_resources(font_scan *f, qpdf_oh res, page_boxes *b, int *count, int depth);
@@ -105,8 +106,9 @@ typedef MB_VEC(char *) key_vec;
 /* The keys of a dictionary (copied: the next iteration would overwrite qpdf's). */
 static key_vec dict_keys(qpdf_data q, qpdf_oh dict) {
   key_vec keys = {0};
-  qpdf_oh_begin_dict_key_iter(q, dict);
-  while (qpdf_oh_dict_more_keys(q)) mb_vec_push(&keys, mb_xstrdup(qpdf_oh_dict_next_key(q)));
+  mb_qpdf.qpdf_oh_begin_dict_key_iter(q, dict);
+  while (mb_qpdf.qpdf_oh_dict_more_keys(q))
+    mb_vec_push(&keys, mb_xstrdup(mb_qpdf.qpdf_oh_dict_next_key(q)));
   return keys;
 }
 
@@ -117,13 +119,13 @@ static void keys_free(key_vec *keys) {
 
 static void scan_fonts(font_scan *f, qpdf_oh fonts, page_boxes *b, int *count) {
   qpdf_data q = f->q;
-  if (!qpdf_oh_is_dictionary(q, fonts)) return;
+  if (!mb_qpdf.qpdf_oh_is_dictionary(q, fonts)) return;
   key_vec keys = dict_keys(q, fonts);
   for (size_t i = 0; i < keys.len; i++) {
-    qpdf_oh font = qpdf_oh_get_key(q, fonts, keys.items[i]);
+    qpdf_oh font = mb_qpdf.qpdf_oh_get_key(q, fonts, keys.items[i]);
     if (!seen_before(f, font)) ++*count;
     if (!embedded(q, font) && !b->missing_font[0]) {
-      const char *name = qpdf_oh_get_name(q, qpdf_oh_get_key(q, font, "/BaseFont"));
+      const char *name = mb_qpdf.qpdf_oh_get_name(q, mb_qpdf.qpdf_oh_get_key(q, font, "/BaseFont"));
       snprintf(b->missing_font, sizeof b->missing_font, "%s", name ? name + 1 : "(unnamed)");
     }
   }
@@ -133,16 +135,16 @@ static void scan_fonts(font_scan *f, qpdf_oh fonts, page_boxes *b, int *count) {
 /* Fonts of a page's resources and of the forms (XObjects) it draws, a few levels down. */
 static void scan_resources(font_scan *f, qpdf_oh res, page_boxes *b, int *count, int depth) {
   qpdf_data q = f->q;
-  if (!qpdf_oh_is_dictionary(q, res) || depth > 8) return;
-  scan_fonts(f, qpdf_oh_get_key(q, res, "/Font"), b, count);
-  qpdf_oh xobjects = qpdf_oh_get_key(q, res, "/XObject");
-  if (!qpdf_oh_is_dictionary(q, xobjects)) return;
+  if (!mb_qpdf.qpdf_oh_is_dictionary(q, res) || depth > 8) return;
+  scan_fonts(f, mb_qpdf.qpdf_oh_get_key(q, res, "/Font"), b, count);
+  qpdf_oh xobjects = mb_qpdf.qpdf_oh_get_key(q, res, "/XObject");
+  if (!mb_qpdf.qpdf_oh_is_dictionary(q, xobjects)) return;
   key_vec keys = dict_keys(q, xobjects);
   for (size_t i = 0; i < keys.len; i++) {
-    qpdf_oh x = qpdf_oh_get_key(q, xobjects, keys.items[i]);
-    if (qpdf_oh_is_stream(q, x))
-      scan_resources(f, qpdf_oh_get_key(q, qpdf_oh_get_dict(q, x), "/Resources"), b, count,
-                     depth + 1);
+    qpdf_oh x = mb_qpdf.qpdf_oh_get_key(q, xobjects, keys.items[i]);
+    if (mb_qpdf.qpdf_oh_is_stream(q, x))
+      scan_resources(f, mb_qpdf.qpdf_oh_get_key(q, mb_qpdf.qpdf_oh_get_dict(q, x), "/Resources"), b,
+                     count, depth + 1);
   }
   keys_free(&keys);
 }
@@ -152,37 +154,37 @@ static void scan_resources(font_scan *f, qpdf_oh res, page_boxes *b, int *count,
  * that do not depend on them). NULL if qpdf cannot read the file. */
 static page_boxes *read_boxes(const char *path, int *npages, int *nfonts, GBytes **copy,
                               mb_diags *diags) {
-  qpdf_data q = qpdf_init();
-  qpdf_silence_errors(q);
-  qpdf_set_suppress_warnings(q, 1);
+  qpdf_data q = mb_qpdf.qpdf_init();
+  mb_qpdf.qpdf_silence_errors(q);
+  mb_qpdf.qpdf_set_suppress_warnings(q, 1);
   page_boxes *pages = NULL;
-  if (qpdf_read(q, path, NULL) & QPDF_ERRORS) {
+  if (mb_qpdf.qpdf_read(q, path, NULL) & QPDF_ERRORS) {
     mb_io_error(diags, mb_pos_file(path), "cannot read the PDF: %s",
-                qpdf_get_error_full_text(q, qpdf_get_error(q)));
-    qpdf_cleanup(&q);
+                mb_qpdf.qpdf_get_error_full_text(q, mb_qpdf.qpdf_get_error(q)));
+    mb_qpdf.qpdf_cleanup(&q);
     return NULL;
   }
-  *npages = qpdf_get_num_pages(q);
+  *npages = mb_qpdf.qpdf_get_num_pages(q);
   pages = mb_xcalloc((size_t)*npages + 1, sizeof(page_boxes));
   font_scan fonts = {q, {0}};
   for (int i = 0; i < *npages; i++) {
-    qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
+    qpdf_oh page = mb_qpdf.qpdf_get_page_n(q, (size_t)i);
     page_boxes *b = &pages[i];
     read_box(q, page, "/MediaBox", &b->media);
     b->has_trim = read_box(q, page, "/TrimBox", &b->trim);
     b->has_bleed = read_box(q, page, "/BleedBox", &b->bleed);
     if (!b->has_trim) b->trim = b->media;
     if (!b->has_bleed) b->bleed = b->trim;
-    qpdf_oh res = qpdf_oh_get_key(q, page, "/Resources");
-    b->has_xobjects = !qpdf_oh_is_dictionary(q, res) /* inherited: look anyway */ ||
-                      qpdf_oh_is_dictionary(q, qpdf_oh_get_key(q, res, "/XObject"));
+    qpdf_oh res = mb_qpdf.qpdf_oh_get_key(q, page, "/Resources");
+    b->has_xobjects = !mb_qpdf.qpdf_oh_is_dictionary(q, res) /* inherited: look anyway */ ||
+                      mb_qpdf.qpdf_oh_is_dictionary(q, mb_qpdf.qpdf_oh_get_key(q, res, "/XObject"));
     scan_resources(&fonts, res, b, nfonts, 0);
   }
   free(fonts.seen.items);
-  qpdf_oh_remove_key(q, qpdf_get_root(q), "/OutputIntents");
-  if (!(qpdf_init_write_memory(q) & QPDF_ERRORS) && !(qpdf_write(q) & QPDF_ERRORS))
-    *copy = g_bytes_new(qpdf_get_buffer(q), qpdf_get_buffer_length(q));
-  qpdf_cleanup(&q);
+  mb_qpdf.qpdf_oh_remove_key(q, mb_qpdf.qpdf_get_root(q), "/OutputIntents");
+  if (!(mb_qpdf.qpdf_init_write_memory(q) & QPDF_ERRORS) && !(mb_qpdf.qpdf_write(q) & QPDF_ERRORS))
+    *copy = g_bytes_new(mb_qpdf.qpdf_get_buffer(q), mb_qpdf.qpdf_get_buffer_length(q));
+  mb_qpdf.qpdf_cleanup(&q);
   return pages;
 }
 
@@ -471,7 +473,9 @@ static void check_boxes_and_fonts(const page_boxes *boxes, int npages, check *ma
 }
 
 bool mb_preflight(const char *path, FILE *out, mb_diags *diags) {
-  if (!MB_DL_LOAD(pp, POPPLER_FUNCS, MB_POPPLER_SONAME, "preflight", diags)) return false;
+  if (!MB_DL_LOAD(pp, POPPLER_FUNCS, MB_POPPLER_SONAME, "preflight", diags) ||
+      !mb_pdf_libs_load(diags))
+    return false;
   int npages = 0, nfonts = 0;
   GBytes *bytes = NULL;
   page_boxes *boxes = read_boxes(path, &npages, &nfonts, &bytes, diags);
