@@ -20,9 +20,20 @@ static mb_len max_len(mb_len a, mb_len b) {
   return a > b ? a : b;
 }
 
+/* The language of a text (by its letters; the section's for what has none), looked up once
+ * for its style and its paragraph. */
+static const char *text_lang(lctx *c, const mb_text *text) {
+  if (c->lang_str != text->str || c->lang_len != text->len || c->lang_section != c->lang) {
+    c->lang_str = text->str;
+    c->lang_len = text->len;
+    c->lang_section = c->lang;
+    c->lang_found = mb_text_lang(text->str, text->len, c->lang);
+  }
+  return c->lang_found;
+}
+
 const mb_style *mb_flow_style(lctx *c, const char *role, const mb_text *text) {
-  const char *lang = text ? mb_text_lang(text->str, text->len, c->lang) : c->lang;
-  return mb_layout_style(c->spec, role, lang);
+  return mb_layout_style(c->spec, role, text ? text_lang(c, text) : c->lang);
 }
 
 mb_text mb_flow_plain(lctx *c, const char *s, mb_pos pos) {
@@ -50,6 +61,7 @@ bool mb_flow_para_hyphenated(lctx *c, const mb_text *text, const mb_style *style
   in.text = text;
   in.style = style;
   in.lang = c->lang;
+  in.text_lang = text_lang(c, text);
   in.width = width > MB_PT(1) ? width : MB_PT(1);
   in.first_indent = style->first_indent;
   in.link_color = link ? link->color : style->color;

@@ -32,6 +32,10 @@ typedef struct lctx {
   const mb_section *section;
   const char *lang;      /* the section's language */
   const char *body_role; /* the style of plain paragraphs ("body", or a frame's style) */
+  /* The language mb_flow_style last found for a text (its letters, of that length, in that
+   * section), kept for the paragraph that follows. */
+  const char *lang_str, *lang_section, *lang_found;
+  size_t lang_len;
 } lctx;
 
 /* ---- build.c: blocks into flow items ---- */

@@ -218,11 +218,14 @@ void mb_pc_report_missing(const mb_para_in *in, const mb_pc_missing_vec *missing
   }
 }
 
+const char *mb_pc_text_lang(const mb_para_in *in) {
+  return in->text_lang ? in->text_lang : mb_text_lang(in->text->str, in->text->len, in->lang);
+}
+
 mb_len mb_pc_baseline(mb_fonts *fonts, const mb_para_in *in) {
   PangoFontDescription *desc = mb_pc_font(in->style);
   int ascent, descent;
-  const char *lang = mb_text_lang(in->text->str, in->text->len, in->lang);
-  mb_fonts_metrics(fonts, desc, lang, &ascent, &descent);
+  mb_fonts_metrics(fonts, desc, mb_pc_text_lang(in), &ascent, &descent);
   pango_font_description_free(desc);
   return (in->style->leading - (ascent + descent)) / 2 + ascent;
 }

@@ -58,6 +58,8 @@ mb_box mb_pc_link_box(const mb_box *run, const char *href);
 void mb_pc_report_missing(const mb_para_in *in, const mb_pc_missing_vec *missing, mb_diags *diags);
 
 /* The baseline's distance from a line's top: the leading's excess split above and below. */
+/* The paragraph text's language: the caller's, else looked up. */
+const char *mb_pc_text_lang(const mb_para_in *in);
 mb_len mb_pc_baseline(mb_fonts *fonts, const mb_para_in *in);
 
 #endif

@@ -13,8 +13,9 @@
 typedef struct mb_para_in {
   const mb_text *text;
   const mb_style *style;
-  const char *lang; /* the section's language, or NULL */
-  mb_len width;     /* the measure */
+  const char *lang;      /* the section's language, or NULL */
+  const char *text_lang; /* the text's own (mb_text_lang), if the caller knows it, or NULL */
+  mb_len width;          /* the measure */
   mb_len first_indent;
   mb_color link_color;
   const char *code_font; /* family list for `code` spans */

@@ -676,7 +676,7 @@ static void para_init(para *p, tex_builder *tb, const mb_para_in *in, mb_diags *
   p->min_measure = in->width - (in->first_indent > 0 ? in->first_indent : 0);
   index_bytes(p);
   p->la = mb_xcalloc((size_t)p->nchars + 1, sizeof(PangoLogAttr));
-  const char *lang = mb_text_lang(p->s, p->len, in->lang);
+  const char *lang = mb_pc_text_lang(in);
   pango_get_log_attrs(p->s, (int)p->len, -1, pango_language_from_string(lang), p->la,
                       p->nchars + 1);
   p->attrs = para_attrs(in);

@@ -3,39 +3,73 @@
 #include "util/mem.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct mb_shape_cache {
-  GHashTable *words; /* key (GBytes: settings, then the text) -> entry */
-  GByteArray *key;   /* the key being looked up */
-};
-
+/* An open-addressing table of entries; keys and entries live in the cache's arena. */
 typedef struct entry {
+  uint64_t hash;
+  const unsigned char *key;
+  size_t key_len;
   PangoFont *font; /* a reference: no other font can take its address while cached */
   PangoGlyphString *glyphs;
 } entry;
 
-static void entry_free(gpointer data) {
-  entry *e = data;
-  g_object_unref(e->font);
-  pango_glyph_string_free(e->glyphs);
-  free(e);
-}
+struct mb_shape_cache {
+  entry **slots;
+  size_t cap, count; /* cap: a power of two */
+  GByteArray *key;   /* the key being looked up: settings, then the text */
+  mb_arena *arena;
+};
 
 mb_shape_cache *mb_shape_cache_new(void) {
   mb_shape_cache *c = mb_xcalloc(1, sizeof(mb_shape_cache));
+  c->cap = 1024;
+  c->slots = mb_xcalloc(c->cap, sizeof(entry *));
   c->key = g_byte_array_new();
-  c->words =
-      g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, entry_free);
+  c->arena = mb_arena_new();
   return c;
 }
 
 void mb_shape_cache_free(mb_shape_cache *cache) {
   if (!cache) return;
-  g_hash_table_destroy(cache->words);
+  for (size_t i = 0; i < cache->cap; i++) {
+    entry *e = cache->slots[i];
+    if (!e) continue;
+    g_object_unref(e->font);
+    pango_glyph_string_free(e->glyphs);
+  }
+  free(cache->slots);
   g_byte_array_unref(cache->key);
+  mb_arena_free(cache->arena);
   free(cache);
+}
+
+static uint64_t hash_bytes(const unsigned char *b, size_t n) {
+  uint64_t h = 14695981039346656037u; /* FNV-1a */
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211u;
+  return h;
+}
+
+/* The slot of key: its entry, or the empty slot where it goes. */
+static entry **slot(mb_shape_cache *c, uint64_t hash, const unsigned char *key, size_t len) {
+  size_t i = (size_t)hash & (c->cap - 1);
+  for (entry **s; *(s = &c->slots[i]); i = (i + 1) & (c->cap - 1)) {
+    const entry *e = *s;
+    if (e->hash == hash && e->key_len == len && memcmp(e->key, key, len) == 0) return s;
+  }
+  return &c->slots[i];
+}
+
+static void grow(mb_shape_cache *c) {
+  entry **old = c->slots;
+  size_t old_cap = c->cap;
+  c->cap *= 2;
+  c->slots = mb_xcalloc(c->cap, sizeof(entry *));
+  for (size_t i = 0; i < old_cap; i++)
+    if (old[i]) *slot(c, old[i]->hash, old[i]->key, old[i]->key_len) = old[i];
+  free(old);
 }
 
 /* What shaping depends on besides the text: font, language, script, flags (an inserted
@@ -95,16 +129,20 @@ static const PangoGlyphString *lookup(mb_shape_cache *c, guint prefix, const Pan
   char edges[2] = {start == 0, end == len}; /* HarfBuzz's start and end of text */
   add(key, edges, 2);
   add(key, text + start, (size_t)(end - start));
-  GBytes *probe = g_bytes_new_static(key->data, key->len);
-  entry *e = g_hash_table_lookup(c->words, probe);
-  g_bytes_unref(probe);
-  if (!e) {
-    e = mb_xcalloc(1, sizeof(entry));
+  uint64_t hash = hash_bytes(key->data, key->len);
+  entry **s = slot(c, hash, key->data, key->len);
+  if (!*s) {
+    entry *e = mb_arena_calloc(c->arena, 1, sizeof(entry));
+    e->hash = hash;
+    e->key = mb_arena_memdup(c->arena, key->data, key->len);
+    e->key_len = key->len;
     e->font = g_object_ref(item->analysis.font);
     e->glyphs = shape_piece(item, start, end, text, len, attrs, cidx);
-    g_hash_table_insert(c->words, g_bytes_new(key->data, key->len), e);
+    *s = e;
+    if (++c->count * 2 > c->cap) grow(c);
+    return e->glyphs;
   }
-  return e->glyphs;
+  return (*s)->glyphs;
 }
 
 static void append(PangoGlyphString *out, const PangoGlyphString *piece, int shift) {
