@@ -23,7 +23,7 @@
   X(poppler_page_get_image_mapping)                                                                \
   X(poppler_page_get_text)                                                                         \
   X(poppler_page_get_text_layout)                                                                  \
-  X(poppler_page_render_for_printing)
+  X(poppler_page_render)
 static struct { POPPLER_FUNCS(MB_DL_FIELD) } pp;
 
 #define MM (72.0 / 25.4)
@@ -301,7 +301,7 @@ static cairo_surface_t *render_page(PopplerPage *page, const page_boxes *b) {
   cairo_paint(cr);
   cairo_scale(cr, s, s);
   clip_to_edges(cr, b);
-  pp.poppler_page_render_for_printing(page, cr);
+  pp.poppler_page_render(page, cr); /* unlike the printing render, it keeps the page's text */
   cairo_destroy(cr);
   cairo_surface_flush(img);
   return img;
@@ -366,9 +366,9 @@ static void results_init(page_results *r) {
 static void check_page(PopplerDocument *doc, const page_boxes *b, int i, page_results *r) {
   PopplerPage *page = pp.poppler_document_get_page(doc, i);
   if (!page) return;
+  check_bleed(page, b, i + 1, &r->bleed); /* first: its render also collects the text */
   check_text(page, b, i + 1, &r->safe);
   if (b->has_xobjects) check_images(page, b, i + 1, &r->images, &r->safe, &r->lowest);
-  check_bleed(page, b, i + 1, &r->bleed);
   g_object_unref(page);
 }
 
