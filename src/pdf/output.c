@@ -424,11 +424,12 @@ static void merge_diags(mb_diags *to, const mb_diags *from) {
 
 bool mb_output_pdf_stream(mb_pdf_stream *s, const mb_book *book, mb_outfile *file,
                           mb_diags *diags) {
-  /* While the last pages are drawn: check the links, open qpdf and exempi (a failure is
-   * reported where they are used). */
+  /* While the last pages are drawn: check the links, open qpdf and exempi, and poppler for a
+   * print master's preflight (a failure is reported where they are used). */
   if (s->out.preset == MB_PRESET_SCREEN) check_links(book, diags);
   mb_diags *ignored = mb_diags_new();
   mb_pdf_libs_load(ignored);
+  if (s->out.preset == MB_PRESET_PRINT && s->out.preflight) mb_preflight_load(ignored);
   mb_diags_free(ignored);
   double start = mb_now_ms();
   stream_join(s, false);

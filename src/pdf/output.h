@@ -58,5 +58,7 @@ void mb_pdf_stream_cancel(mb_pdf_stream *stream);
  * that reach the bleed edge. Writes one line per check to report. True when all pass; an
  * unreadable file is an I/O error in diags. */
 bool mb_preflight(const char *path, FILE *report, mb_diags *diags);
+/* Opens the libraries mb_preflight uses (done by mb_preflight too); false if one is missing. */
+bool mb_preflight_load(mb_diags *diags);
 
 #endif

@@ -472,10 +472,13 @@ static void check_boxes_and_fonts(const page_boxes *boxes, int npages, check *ma
   }
 }
 
+bool mb_preflight_load(mb_diags *diags) {
+  return MB_DL_LOAD(pp, POPPLER_FUNCS, MB_POPPLER_SONAME, "preflight", diags) &&
+         mb_pdf_libs_load(diags);
+}
+
 bool mb_preflight(const char *path, FILE *out, mb_diags *diags) {
-  if (!MB_DL_LOAD(pp, POPPLER_FUNCS, MB_POPPLER_SONAME, "preflight", diags) ||
-      !mb_pdf_libs_load(diags))
-    return false;
+  if (!mb_preflight_load(diags)) return false;
   int npages = 0, nfonts = 0;
   GBytes *bytes = NULL;
   page_boxes *boxes = read_boxes(path, &npages, &nfonts, &bytes, diags);
