@@ -387,8 +387,10 @@ static void add_space(para *p, uint32_t a, uint32_t b) {
   bool breakable = p->la[p->cidx[b]].is_line_break && !is_closing(cp_at(p, b));
   bool tie = breakable && ties(p, a, b);
   if (!p->justify) { /* ragged: the rag stretches (kp_params.rag), word spaces do not */
-    if (!breakable || tie) push(p, KP_PENALTY, 0, 0, 0, tie ? TIE_PENALTY : KP_INFINITY, a);
-    p->kp.items[p->kp.len - 1].last_resort = tie;
+    if (!breakable || tie) {
+      push(p, KP_PENALTY, 0, 0, 0, tie ? TIE_PENALTY : KP_INFINITY, a);
+      p->kp.items[p->kp.len - 1].last_resort = tie;
+    }
     push(p, KP_GLUE, w, 0, 0, 0, a);
     return;
   }
