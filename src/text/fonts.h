@@ -19,9 +19,9 @@ typedef struct mb_fonts mb_fonts;
 mb_fonts *mb_fonts_new(const char *dir, mb_diags *diags);
 void mb_fonts_free(mb_fonts *fonts);
 
-/* Releases what cairo keeps for the whole process (its font caches). Call once at exit,
- * after the last mb_fonts_free, so that leak checkers see only real leaks. (fontconfig's
- * state is left to the exit: see fonts.c.) */
+/* Releases what cairo and fontconfig keep for the whole process (font caches, the current
+ * configuration). Call once at exit, after the last mb_fonts_free, so that leak checkers see
+ * only real leaks. */
 void mb_fonts_shutdown(void);
 
 PangoContext *mb_fonts_context(mb_fonts *fonts);
