@@ -197,22 +197,16 @@ static bool add_cached(FcConfig *config, const char *dir, const folder *f) {
 
 /* A configuration with the folder's fonts and nothing else; NULL if the folder cannot be
  * read. */
-static FcConfig *load_folder(const char *path) {
-  /* The real path: fontconfig names a cached folder's fonts by it. */
-  char *real = realpath(path, NULL);
-  const char *dir = real ? real : path;
+static FcConfig *load_folder(const char *dir) {
   folder f;
-  FcConfig *config = NULL;
-  if (read_folder(dir, &f)) {
+  if (!read_folder(dir, &f)) return NULL;
+  FcConfig *config = FcConfigCreate();
+  if (config && !add_cached(config, dir, &f)) {
+    FcConfigDestroy(config); /* may hold some of the fonts: start again */
     config = FcConfigCreate();
-    if (config && !add_cached(config, dir, &f)) {
-      FcConfigDestroy(config); /* may hold some of the fonts: start again */
-      config = FcConfigCreate();
-      if (config) add_files(config, &f);
-    }
-    folder_free(&f);
+    if (config) add_files(config, &f);
   }
-  free(real);
+  folder_free(&f);
   return config;
 }
 
