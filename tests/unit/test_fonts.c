@@ -85,87 +85,93 @@ static void remove_tree(const char *path) {
   rmdir(path);
 }
 
-/* A cache folder and a font folder of the test's own, both removed by fixture_done. */
-typedef struct fixture {
-  char *cache, *dir;
-  mb_diags *d;
-} fixture;
-
-static fixture fixture_new(void) {
-  fixture f = {temp_dir(), temp_dir(), mb_diags_new()};
-  setenv("XDG_CACHE_HOME", f.cache, 1);
-  return f;
-}
-
-static void fixture_done(fixture *f) {
-  CHECK_INT(mb_diags_count(f->d), 0);
-  mb_diags_free(f->d);
-  remove_tree(f->cache);
-  remove_tree(f->dir);
-  free(f->cache);
-  free(f->dir);
-}
-
-/* Loads the font folder, checks it has family `with` and not `without` (either may be NULL),
- * and frees it. */
-static void check_families(fixture *f, const char *dir, const char *with, const char *without) {
-  mb_fonts *fonts = mb_fonts_new(dir, f->d);
-  CHECK(fonts != NULL);
-  if (with) CHECK(has_family(fonts, with));
-  if (without) CHECK(!has_family(fonts, without));
-  mb_fonts_free(fonts);
-}
-
 static void test_cache_made_then_used(void) {
-  fixture f = fixture_new();
-  mb_fonts *first = mb_fonts_new(MB_SOURCE_DIR "/fonts", f.d);
+  char *cache = temp_dir();
+  setenv("XDG_CACHE_HOME", cache, 1);
+  mb_diags *d = mb_diags_new();
+  mb_fonts *first = mb_fonts_new(MB_SOURCE_DIR "/fonts", d);
   CHECK(has_family(first, "Noto Sans") && has_family(first, "Noto Serif Devanagari"));
-  CHECK_INT(caches(f.cache), 1);
-  mb_fonts *second = mb_fonts_new(MB_SOURCE_DIR "/fonts", f.d);
+  CHECK_INT(caches(cache), 1);
+  mb_fonts *second = mb_fonts_new(MB_SOURCE_DIR "/fonts", d);
   CHECK(first && second && family_count(first) == family_count(second));
   CHECK_INT(family_count(second), 4);
-  CHECK_INT(caches(f.cache), 1); /* the same cache, read */
+  CHECK_INT(caches(cache), 1); /* the same cache, read */
+  CHECK_INT(mb_diags_count(d), 0);
   mb_fonts_free(first);
   mb_fonts_free(second);
-  fixture_done(&f);
+  mb_diags_free(d);
+  remove_tree(cache);
+  free(cache);
 }
 
 static void test_changed_folder_gets_new_cache(void) {
-  fixture f = fixture_new();
-  copy_font("NotoSans-Regular.ttf", f.dir);
-  check_families(&f, f.dir, "Noto Sans", "Noto Serif");
-  copy_font("NotoSerif-Regular.ttf", f.dir);
-  check_families(&f, f.dir, "Noto Serif", NULL);
-  CHECK_INT(caches(f.cache), 2);
-  char *serif = mb_path_join(f.dir, "NotoSerif-Regular.ttf");
+  char *cache = temp_dir(), *dir = temp_dir();
+  setenv("XDG_CACHE_HOME", cache, 1);
+  mb_diags *d = mb_diags_new();
+  copy_font("NotoSans-Regular.ttf", dir);
+  mb_fonts *fonts = mb_fonts_new(dir, d);
+  CHECK(has_family(fonts, "Noto Sans") && !has_family(fonts, "Noto Serif"));
+  mb_fonts_free(fonts);
+  copy_font("NotoSerif-Regular.ttf", dir);
+  fonts = mb_fonts_new(dir, d);
+  CHECK(has_family(fonts, "Noto Sans") && has_family(fonts, "Noto Serif"));
+  CHECK_INT(caches(cache), 2);
+  mb_fonts_free(fonts);
+  char *serif = mb_path_join(dir, "NotoSerif-Regular.ttf");
   unlink(serif);
   free(serif);
-  check_families(&f, f.dir, "Noto Sans", "Noto Serif"); /* never a font that is gone */
-  CHECK_INT(caches(f.cache), 2);
-  fixture_done(&f);
+  fonts = mb_fonts_new(dir, d); /* the first set again: never a font that is gone */
+  CHECK(has_family(fonts, "Noto Sans") && !has_family(fonts, "Noto Serif"));
+  CHECK_INT(caches(cache), 2);
+  CHECK_INT(mb_diags_count(d), 0);
+  mb_fonts_free(fonts);
+  mb_diags_free(d);
+  remove_tree(cache);
+  remove_tree(dir);
+  free(cache);
+  free(dir);
 }
 
 /* A font rewritten in place (the folder itself unchanged, as fontconfig's own check sees
  * it) is read again, not taken from the old cache. */
 static void test_font_rewritten_in_place(void) {
-  fixture f = fixture_new();
-  copy_font_as("NotoSerif-Regular.ttf", f.dir, "body.ttf");
-  check_families(&f, f.dir, "Noto Serif", "Noto Sans");
-  copy_font_as("NotoSans-Regular.ttf", f.dir, "body.ttf");
-  check_families(&f, f.dir, "Noto Sans", "Noto Serif");
-  fixture_done(&f);
+  char *cache = temp_dir(), *dir = temp_dir();
+  setenv("XDG_CACHE_HOME", cache, 1);
+  mb_diags *d = mb_diags_new();
+  copy_font_as("NotoSerif-Regular.ttf", dir, "body.ttf");
+  mb_fonts *fonts = mb_fonts_new(dir, d);
+  CHECK(has_family(fonts, "Noto Serif") && !has_family(fonts, "Noto Sans"));
+  mb_fonts_free(fonts);
+  copy_font_as("NotoSans-Regular.ttf", dir, "body.ttf");
+  fonts = mb_fonts_new(dir, d);
+  CHECK(has_family(fonts, "Noto Sans") && !has_family(fonts, "Noto Serif"));
+  CHECK_INT(mb_diags_count(d), 0);
+  mb_fonts_free(fonts);
+  mb_diags_free(d);
+  remove_tree(cache);
+  remove_tree(dir);
+  free(cache);
+  free(dir);
 }
 
 static void test_subfolders_not_cached(void) {
-  fixture f = fixture_new();
-  copy_font("NotoSans-Regular.ttf", f.dir);
-  char *sub = mb_path_join(f.dir, "more");
+  char *cache = temp_dir(), *dir = temp_dir();
+  setenv("XDG_CACHE_HOME", cache, 1);
+  copy_font("NotoSans-Regular.ttf", dir);
+  char *sub = mb_path_join(dir, "more");
   mkdir(sub, 0755);
   copy_font("NotoSerif-Regular.ttf", sub);
-  check_families(&f, f.dir, "Noto Sans", "Noto Serif");
-  CHECK_INT(caches(f.cache), 0);
+  mb_diags *d = mb_diags_new();
+  mb_fonts *fonts = mb_fonts_new(dir, d);
+  CHECK(has_family(fonts, "Noto Sans") && !has_family(fonts, "Noto Serif"));
+  CHECK_INT(caches(cache), 0);
+  mb_fonts_free(fonts);
+  mb_diags_free(d);
+  remove_tree(cache);
+  remove_tree(dir);
   free(sub);
-  fixture_done(&f);
+  free(cache);
+  free(dir);
 }
 
 static void test_no_writable_cache(void) {
