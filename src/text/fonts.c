@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 typedef struct interned_font {
   PangoFont *font;
@@ -90,135 +89,32 @@ static bool is_font_file(const char *name) {
   return false;
 }
 
-/* ---- the font folder ---- */
-
-typedef struct folder {
-  MB_VEC(char *) files; /* the font files' paths */
-  bool subfolders;      /* fontconfig's folder scan would take their fonts too */
-  uint64_t key;         /* the font files' names, sizes and times */
-} folder;
-
-static uint64_t fnv(uint64_t h, const void *data, size_t len) {
-  for (size_t i = 0; i < len; i++) h = (h ^ ((const unsigned char *)data)[i]) * 1099511628211u;
-  return h;
-}
-
-static bool read_folder(const char *dir, folder *f) {
-  memset(f, 0, sizeof *f);
-  f->key = 14695981039346656037u;
+/* The folder's font files, one by one. Scanning a dozen fonts takes a few milliseconds; a
+ * fontconfig cache would save one or two of them and write into the user's home. */
+static bool add_files(FcConfig *config, const char *dir) {
   DIR *d = opendir(dir);
   if (!d) return false;
-  for (struct dirent *e; (e = readdir(d)) != NULL;) {
-    if (e->d_name[0] == '.') continue;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.' || !is_font_file(e->d_name)) continue;
     char *path = mb_path_join(dir, e->d_name);
-    struct stat st;
-    bool ok = stat(path, &st) == 0;
-    if (ok && S_ISDIR(st.st_mode)) f->subfolders = true;
-    if (!ok || !S_ISREG(st.st_mode) || !is_font_file(e->d_name)) {
-      free(path);
-      continue;
-    }
-    long long facts[3] = {(long long)st.st_size, (long long)st.st_mtim.tv_sec,
-                          (long long)st.st_mtim.tv_nsec};
-    f->key = fnv(fnv(f->key, e->d_name, strlen(e->d_name) + 1), facts, sizeof facts);
-    mb_vec_push(&f->files, path);
+    FcConfigAppFontAddFile(config, (const FcChar8 *)path);
+    free(path);
   }
   closedir(d);
   return true;
-}
-
-static void folder_free(folder *f) {
-  for (size_t i = 0; i < f->files.len; i++) free(f->files.items[i]);
-  free(f->files.items);
-}
-
-/* The folder's font files, one by one: about 1.5 ms for a dozen fonts. */
-static void add_files(FcConfig *config, const folder *f) {
-  for (size_t i = 0; i < f->files.len; i++)
-    FcConfigAppFontAddFile(config, (const FcChar8 *)f->files.items[i]);
-}
-
-/* A cache folder for exactly these fonts (the key is in its name, so a font added, removed
- * or changed gets a new cache), created if need be; NULL when there is no writable one. */
-static char *cache_folder(uint64_t key) {
-  const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-  char *base = xdg && *xdg ? mb_xstrdup(xdg) : home && *home ? mb_path_join(home, ".cache") : NULL;
-  if (!base) return NULL;
-  char name[64];
-  snprintf(name, sizeof name, "mkbrochure/fonts-%016llx", (unsigned long long)key);
-  char *path = mb_path_join(base, name);
-  char *parent = mb_path_join(base, "mkbrochure");
-  mkdir(base, 0755);
-  mkdir(parent, 0755);
-  mkdir(path, 0755);
-  free(parent);
-  free(base);
-  if (access(path, W_OK) == 0) return path;
-  free(path);
-  return NULL;
-}
-
-/* Do the config's fonts come from exactly the folder's font files? */
-static bool has_exactly(FcConfig *config, const folder *f) {
-  FcFontSet *set = FcConfigGetFonts(config, FcSetApplication);
-  if (!set) return false;
-  bool *seen = mb_xcalloc(f->files.len + 1, 1), ok = true;
-  for (int i = 0; ok && i < set->nfont; i++) {
-    FcChar8 *file;
-    size_t k = f->files.len;
-    if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &file) == FcResultMatch)
-      for (k = 0; k < f->files.len && strcmp(f->files.items[k], (const char *)file) != 0;) k++;
-    ok = k < f->files.len;
-    if (ok) seen[k] = true;
-  }
-  for (size_t k = 0; ok && k < f->files.len; k++) ok = seen[k];
-  free(seen);
-  return ok;
-}
-
-/* The folder through fontconfig's cache of it: reading the cache takes under 0.1 ms where
- * scanning the fonts takes 1.5. Only for a folder of font files alone (fontconfig's folder
- * scan would also take fonts from folders inside, and formats the file list leaves out). */
-static bool add_cached(FcConfig *config, const char *dir, const folder *f) {
-  if (f->subfolders || !f->files.len) return false;
-  char *cache = cache_folder(f->key);
-  if (!cache) return false;
-  gchar *escaped = g_markup_escape_text(cache, -1);
-  gchar *xml = g_strdup_printf("<?xml version=\"1.0\"?><fontconfig><cachedir>%s</cachedir>"
-                               "</fontconfig>",
-                               escaped);
-  bool ok = FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)xml, FcFalse) &&
-            FcConfigAppFontAddDir(config, (const FcChar8 *)dir) && has_exactly(config, f);
-  g_free(xml);
-  g_free(escaped);
-  free(cache);
-  return ok;
-}
-
-/* A configuration with the folder's fonts and nothing else; NULL if the folder cannot be
- * read. */
-static FcConfig *load_folder(const char *dir) {
-  folder f;
-  if (!read_folder(dir, &f)) return NULL;
-  FcConfig *config = FcConfigCreate();
-  if (config && !add_cached(config, dir, &f)) {
-    FcConfigDestroy(config); /* may hold some of the fonts: start again */
-    config = FcConfigCreate();
-    if (config) add_files(config, &f);
-  }
-  folder_free(&f);
-  return config;
 }
 
 mb_fonts *mb_fonts_new(const char *dir, mb_diags *diags) {
   mb_fonts *fonts = mb_xcalloc(1, sizeof(mb_fonts));
   pthread_mutex_init(&fonts->lock, NULL);
   /* A configuration of its own: no system font folders, no rules. */
-  fonts->config = load_folder(dir);
+  fonts->config = FcConfigCreate();
   /* The process's current configuration too: Pango otherwise starts a thread that loads the
    * system's configuration and scans every system font, for nothing. */
   if (fonts->config) FcConfigSetCurrent(fonts->config);
-  if (!fonts->config) {
+  bool loaded = fonts->config && add_files(fonts->config, dir);
+  if (!loaded) {
     mb_io_error(diags, mb_pos_file(dir), "cannot read the font folder");
     mb_fonts_free(fonts);
     return NULL;
