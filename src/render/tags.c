@@ -26,9 +26,7 @@ struct mb_tagger {
   int nblocks, next_key;
   chain open;
   MB_VEC(mb_struct_attr) attrs;
-  mb_dest *headings; /* every heading of the document, in document order */
-  size_t nheadings;
-  int *heading_of;                /* by block id: index in headings, or -1 */
+  mb_dest *by_block; /* by block id; a heading's has its slug (block ids go in document order) */
   MB_VEC(const mb_dest *) placed; /* the headings on the pages added so far, in page order */
   MB_VEC(const mb_dest *) internal;
   mb_arena *arena;
@@ -50,6 +48,7 @@ static const char *text_lang(const mb_text *text, const char *section_lang) {
 }
 
 static void walk_blocks(walk *w, const mb_blocks *blocks, chain base);
+static void add_heading(mb_tagger *t, const mb_block *b);
 
 static void assign(walk *w, const mb_block *b, chain c) {
   if (b->id >= 0 && b->id < w->t->nblocks) w->t->chains[b->id] = c;
@@ -65,6 +64,7 @@ static void walk_block(walk *w, const mb_block *b, chain base) {
   case MB_BLOCK_HEADING: {
     int level = b->u.heading.level < 1 ? 1 : b->u.heading.level > 6 ? 6 : b->u.heading.level;
     push(&c, heads[level - 1], t->next_key++, text_lang(&b->u.heading.text, w->lang), NULL);
+    add_heading(t, b);
     break;
   }
   case MB_BLOCK_IMAGE: push(&c, "Figure", t->next_key++, NULL, b->u.image.alt); break;
@@ -113,40 +113,23 @@ static const char *slug(mb_arena *a, const char *text) {
   return s;
 }
 
-static void count_heading(mb_block *b, int depth, void *data) {
-  (void)depth;
-  if (b->kind == MB_BLOCK_HEADING) ++*(size_t *)data;
-}
-
-static void add_heading(mb_block *b, int depth, void *data) {
-  (void)depth;
-  mb_tagger *t = data;
-  if (b->kind != MB_BLOCK_HEADING || b->id < 0 || b->id >= t->nblocks) return;
-  mb_dest *d = &t->headings[t->nheadings];
+/* A heading's destination, not placed yet (page 0). */
+static void add_heading(mb_tagger *t, const mb_block *b) {
+  if (b->id < 0 || b->id >= t->nblocks) return;
+  mb_dest *d = &t->by_block[b->id];
   d->block = b->id;
   d->title = b->u.heading.text.str;
   d->level = b->u.heading.level;
   d->slug = slug(t->arena, d->title ? d->title : "");
-  t->heading_of[b->id] = (int)t->nheadings++;
-}
-
-/* Every heading of the document, not yet placed (page 0). */
-static void find_headings(mb_tagger *t, const mb_doc *doc) {
-  size_t n = 0;
-  mb_doc_walk((mb_doc *)doc, count_heading, &n);
-  t->headings = mb_xcalloc(n + 1, sizeof(mb_dest));
-  t->heading_of = mb_xcalloc((size_t)t->nblocks + 1, sizeof(int));
-  for (int i = 0; i < t->nblocks; i++) t->heading_of[i] = -1;
-  mb_doc_walk((mb_doc *)doc, add_heading, t);
 }
 
 void mb_tagger_add_page(mb_tagger *t, const mb_page *page) {
   for (size_t i = 0; i < page->nplaced; i++) {
     const mb_placed *pl = &page->placed[i];
     if (pl->block_kind != MB_BLOCK_HEADING || pl->block < 0 || pl->block >= t->nblocks ||
-        t->heading_of[pl->block] < 0)
+        !t->by_block[pl->block].slug)
       continue;
-    mb_dest *d = &t->headings[t->heading_of[pl->block]];
+    mb_dest *d = &t->by_block[pl->block];
     if (d->page) continue; /* placed on an earlier page: its first line counts */
     d->page = page->number;
     d->x = mb_len_pt(pl->rect.x);
@@ -162,12 +145,12 @@ mb_tagger *mb_tagger_new(const mb_doc *doc) {
   t->arena = mb_arena_new();
   t->nblocks = doc->nblocks;
   t->chains = mb_xcalloc((size_t)t->nblocks + 1, sizeof(chain));
+  t->by_block = mb_xcalloc((size_t)t->nblocks + 1, sizeof(mb_dest));
   for (size_t s = 0; s < doc->nsections; s++) {
     const mb_section *sec = &doc->sections[s];
     walk w = {t, sec->meta.lang ? sec->meta.lang : doc->meta.lang};
     walk_blocks(&w, &sec->blocks, (chain){{{0}}, 0});
   }
-  find_headings(t, doc);
   return t;
 }
 
@@ -175,8 +158,7 @@ void mb_tagger_free(mb_tagger *t) {
   if (!t) return;
   free(t->chains);
   free(t->attrs.items);
-  free(t->headings);
-  free(t->heading_of);
+  free(t->by_block);
   free(t->placed.items);
   free(t->internal.items);
   mb_arena_free(t->arena);
@@ -227,8 +209,10 @@ const mb_dest *mb_tagger_find(const mb_tagger *t, const char *href) {
   const char *want = href + 1;
   for (size_t i = 0; i < t->placed.len; i++)
     if (strcmp(t->placed.items[i]->slug, want) == 0) return t->placed.items[i];
-  for (size_t i = 0; i < t->nheadings; i++)
-    if (!t->headings[i].page && strcmp(t->headings[i].slug, want) == 0) return &t->headings[i];
+  for (int i = 0; i < t->nblocks; i++) {
+    const mb_dest *d = &t->by_block[i];
+    if (d->slug && !d->page && strcmp(d->slug, want) == 0) return d;
+  }
   return NULL;
 }
 
