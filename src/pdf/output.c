@@ -405,13 +405,18 @@ void mb_pdf_stream_page(void *data, const mb_page *page) {
   pthread_mutex_unlock(&s->lock);
 }
 
-/* Lets the drawing thread finish (or stop, if cancel) and waits for it. */
-static void stream_join(mb_pdf_stream *s, bool cancel) {
+/* Tells the drawing thread that no page follows: it finishes the PDF (or stops, if cancel). */
+static void stream_close(mb_pdf_stream *s, bool cancel) {
   pthread_mutex_lock(&s->lock);
   s->closed = true;
   s->cancelled = cancel;
   pthread_cond_signal(&s->more);
   pthread_mutex_unlock(&s->lock);
+}
+
+/* Lets the drawing thread finish (or stop, if cancel) and waits for it. */
+static void stream_join(mb_pdf_stream *s, bool cancel) {
+  stream_close(s, cancel);
   pthread_join(s->thread, NULL);
 }
 
@@ -424,8 +429,11 @@ static void merge_diags(mb_diags *to, const mb_diags *from) {
 
 bool mb_output_pdf_stream(mb_pdf_stream *s, const mb_book *book, mb_outfile *file,
                           mb_diags *diags) {
-  /* While the last pages are drawn: check the links, open qpdf and exempi, and poppler for a
-   * print master's preflight (a failure is reported where they are used). */
+  /* The layout is done: the drawing thread finishes the PDF (cairo writes its fonts) after
+   * the last page without waiting for what follows. Meanwhile: check the links, open qpdf
+   * and exempi, and poppler for a print master's preflight (a failure is reported where they
+   * are used). */
+  stream_close(s, false);
   if (s->out.preset == MB_PRESET_SCREEN) check_links(book, diags);
   mb_diags *ignored = mb_diags_new();
   mb_pdf_libs_load(ignored);
