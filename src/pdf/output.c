@@ -280,6 +280,11 @@ static bool publish(const mb_book *book, mb_outfile *file, const mb_output *out,
   char *path = mb_xstrdup(file->path);
   mb_pdf_print geometry = print_geometry(book, false);
   double start = mb_now_ms();
+  bool check = print && out->preflight && strcmp(path, "-") != 0;
+  /* The pages are checked as drawn while they are post-processed (a CMYK master's content
+   * is rewritten by Ghostscript: it is checked from the file). */
+  mb_preflight_run *pre =
+      ok && check && !out->cmyk ? mb_preflight_start(pdf->data, pdf->len, &geometry) : NULL;
   ok = ok && finish(book, out, pdf, dr, print ? &geometry : NULL, diags);
   if (ok && print && out->cmyk) {
     mb_pdf_print cmyk = print_geometry(book, true);
@@ -290,8 +295,10 @@ static bool publish(const mb_book *book, mb_outfile *file, const mb_output *out,
   ok = ok && write_file(pdf, file, diags);
   if (!ok && file->path) mb_outfile_abort(file);
   double written = mb_now_ms();
-  if (ok && print && out->preflight && strcmp(path, "-") != 0)
-    ok = mb_preflight(path, stderr, diags);
+  if (ok && check)
+    ok = pre ? mb_preflight_end(pre, path, stderr, diags) : mb_preflight(path, stderr, diags);
+  else
+    mb_preflight_abandon(pre);
   if (out->times) {
     out->times->post += written - start;
     out->times->preflight += mb_now_ms() - written;

@@ -61,4 +61,19 @@ bool mb_preflight(const char *path, FILE *report, mb_diags *diags);
 /* Opens the libraries mb_preflight uses (done by mb_preflight too); false if one is missing. */
 bool mb_preflight_load(mb_diags *diags);
 
+/* A print render's preflight, in two halves. mb_preflight_start begins checking the pages of
+ * the PDF as cairo drew it, on a thread of its own, while it is post-processed (which copies
+ * the pages' content unchanged); geometry says where the post-processing puts the trim and
+ * bleed boxes. mb_preflight_end then reads the written file at path for its boxes, fonts and
+ * page count, helps with the pages left and reports like mb_preflight; if the file's boxes or
+ * pages are not the ones the pages were checked with, it checks the file's pages instead.
+ * mb_preflight_start returns NULL when it cannot start (use mb_preflight); a run not ended
+ * (the render failed) is given to mb_preflight_abandon. Both free the run. */
+typedef struct mb_preflight_run mb_preflight_run;
+typedef struct mb_pdf_print mb_pdf_print;
+mb_preflight_run *mb_preflight_start(const unsigned char *pdf, size_t len,
+                                     const mb_pdf_print *geometry);
+bool mb_preflight_end(mb_preflight_run *run, const char *path, FILE *report, mb_diags *diags);
+void mb_preflight_abandon(mb_preflight_run *run);
+
 #endif

@@ -2,10 +2,12 @@
  * come from qpdf; text positions, image placements and pixels from poppler. */
 #include "libs.h"
 #include "output.h"
+#include "pdf.h"
 
 #include "util/dl.h"
 #include "util/mem.h"
 
+#include <limits.h>
 #include <math.h>
 #include <poppler.h>
 #include <pthread.h>
@@ -149,23 +151,29 @@ static void scan_resources(font_scan *f, qpdf_oh res, page_boxes *b, int *count,
   keys_free(&keys);
 }
 
-/* Every page's boxes, and a copy of the PDF for poppler without its output intents (poppler
- * would build colour transforms from them for every page, five times the work for checks
- * that do not depend on them). NULL if qpdf cannot read the file. */
-static page_boxes *read_boxes(const char *path, int *npages, int *nfonts, GBytes **copy,
-                              mb_diags *diags) {
+/* A PDF read with qpdf, from a file or (path NULL) from memory; NULL if it cannot be read. */
+static qpdf_data open_qpdf(const char *path, const unsigned char *data, size_t len,
+                           mb_diags *diags) {
   qpdf_data q = mb_qpdf.qpdf_init();
   mb_qpdf.qpdf_silence_errors(q);
   mb_qpdf.qpdf_set_suppress_warnings(q, 1);
-  page_boxes *pages = NULL;
-  if (mb_qpdf.qpdf_read(q, path, NULL) & QPDF_ERRORS) {
+  QPDF_ERROR_CODE e = path ? mb_qpdf.qpdf_read(q, path, NULL)
+                           : mb_qpdf.qpdf_read_memory(q, "drawn PDF", (const char *)data,
+                                                      (unsigned long long)len, NULL);
+  if (!(e & QPDF_ERRORS)) return q;
+  qpdf_error err = mb_qpdf.qpdf_get_error(q); /* taken, or qpdf prints it */
+  if (diags)
     mb_io_error(diags, mb_pos_file(path), "cannot read the PDF: %s",
-                mb_qpdf.qpdf_get_error_full_text(q, mb_qpdf.qpdf_get_error(q)));
-    mb_qpdf.qpdf_cleanup(&q);
-    return NULL;
-  }
+                mb_qpdf.qpdf_get_error_full_text(q, err));
+  mb_qpdf.qpdf_cleanup(&q);
+  return NULL;
+}
+
+/* Every page's boxes, fonts and forms. */
+static page_boxes *scan_pages(qpdf_data q, int *npages, int *nfonts) {
   *npages = mb_qpdf.qpdf_get_num_pages(q);
-  pages = mb_xcalloc((size_t)*npages + 1, sizeof(page_boxes));
+  if (*npages < 0) *npages = 0;
+  page_boxes *pages = mb_xcalloc((size_t)*npages + 1, sizeof(page_boxes));
   font_scan fonts = {q, {0}};
   for (int i = 0; i < *npages; i++) {
     qpdf_oh page = mb_qpdf.qpdf_get_page_n(q, (size_t)i);
@@ -181,9 +189,27 @@ static page_boxes *read_boxes(const char *path, int *npages, int *nfonts, GBytes
     scan_resources(&fonts, res, b, nfonts, 0);
   }
   free(fonts.seen.items);
+  return pages;
+}
+
+/* A copy of the PDF for poppler without its output intents (poppler would build colour
+ * transforms from them for every page, five times the work for checks that do not depend
+ * on them); NULL if qpdf cannot write it. */
+static GBytes *copy_without_intents(qpdf_data q) {
   mb_qpdf.qpdf_oh_remove_key(q, mb_qpdf.qpdf_get_root(q), "/OutputIntents");
-  if (!(mb_qpdf.qpdf_init_write_memory(q) & QPDF_ERRORS) && !(mb_qpdf.qpdf_write(q) & QPDF_ERRORS))
-    *copy = g_bytes_new(mb_qpdf.qpdf_get_buffer(q), mb_qpdf.qpdf_get_buffer_length(q));
+  if ((mb_qpdf.qpdf_init_write_memory(q) & QPDF_ERRORS) || (mb_qpdf.qpdf_write(q) & QPDF_ERRORS))
+    return NULL;
+  return g_bytes_new(mb_qpdf.qpdf_get_buffer(q), mb_qpdf.qpdf_get_buffer_length(q));
+}
+
+/* The boxes and fonts of the file at path, and (copy not NULL) a copy for poppler. NULL if
+ * qpdf cannot read the file. */
+static page_boxes *read_boxes(const char *path, int *npages, int *nfonts, GBytes **copy,
+                              mb_diags *diags) {
+  qpdf_data q = open_qpdf(path, NULL, 0, diags);
+  if (!q) return NULL;
+  page_boxes *pages = scan_pages(q, npages, nfonts);
+  if (copy) *copy = copy_without_intents(q);
   mb_qpdf.qpdf_cleanup(&q);
   return pages;
 }
@@ -363,6 +389,12 @@ static void results_init(page_results *r) {
   r->lowest = 1e9;
 }
 
+static void results_free(page_results *r) {
+  free(r->safe.pages.items);
+  free(r->images.pages.items);
+  free(r->bleed.pages.items);
+}
+
 static void check_page(PopplerDocument *doc, const page_boxes *b, int i, page_results *r) {
   PopplerPage *page = pp.poppler_document_get_page(doc, i);
   if (!page) return;
@@ -373,54 +405,128 @@ static void check_page(PopplerDocument *doc, const page_boxes *b, int i, page_re
 }
 
 /* Pages go to whichever reader is free: their costs differ tenfold (a cover, a page of
- * Hindi text). The second reader opens its document while the first reads page 1 alone
- * (poppler builds some process-wide state lazily on its first page, unguarded). */
+ * Hindi text). The first reader reads page 1 alone while the others open their documents
+ * (poppler builds some process-wide state lazily on its first page, unguarded), then opens
+ * the queue. */
 typedef struct page_queue {
   atomic_int next;
   int npages;
   const page_boxes *boxes;
   pthread_mutex_t lock;
   pthread_cond_t cond;
-  bool open; /* page 1 is done: take pages */
+  bool open; /* page 1 is done: take pages (npages -1: the first reader failed) */
 } page_queue;
 
-static void queue_open(page_queue *q, int npages) {
+static void queue_init(page_queue *q, const page_boxes *boxes) {
+  atomic_init(&q->next, 1);
+  q->npages = 0;
+  q->boxes = boxes;
+  pthread_mutex_init(&q->lock, NULL);
+  pthread_cond_init(&q->cond, NULL);
+  q->open = false;
+}
+
+static void queue_open(page_queue *q, const page_boxes *boxes, int npages) {
   pthread_mutex_lock(&q->lock);
+  q->boxes = boxes;
   q->npages = npages;
   q->open = true;
   pthread_cond_broadcast(&q->cond);
   pthread_mutex_unlock(&q->lock);
 }
 
-static void check_queued(PopplerDocument *doc, page_queue *q, page_results *r) {
+/* Waits for the first reader: the page count, or -1 if it could not read the PDF. */
+static int queue_wait(page_queue *q) {
   pthread_mutex_lock(&q->lock);
   while (!q->open) pthread_cond_wait(&q->cond, &q->lock);
   int npages = q->npages;
   pthread_mutex_unlock(&q->lock);
+  return npages;
+}
+
+/* No more pages for anyone (a reader already on one finishes it). */
+static void queue_stop(page_queue *q) {
+  atomic_store(&q->next, INT_MAX / 2);
+}
+
+static void queue_free(page_queue *q) {
+  pthread_mutex_destroy(&q->lock);
+  pthread_cond_destroy(&q->cond);
+}
+
+static void check_queued(PopplerDocument *doc, page_queue *q, page_results *r) {
+  int npages = queue_wait(q);
   for (int i; (i = atomic_fetch_add(&q->next, 1)) < npages;) check_page(doc, &q->boxes[i], i, r);
 }
 
-/* The second reader: its own poppler document over the same bytes. */
+/* Page 1, then the queue is open for all. */
+static void check_first(PopplerDocument *doc, page_queue *q, const page_boxes *boxes, int npages,
+                        page_results *r) {
+  if (npages > 0) check_page(doc, &boxes[0], 0, r);
+  queue_open(q, boxes, npages);
+  check_queued(doc, q, r);
+}
+
+/* Another reader, on a thread: its own poppler document over the same bytes. It reads the
+ * pages the queue hands out; a first reader (first) also reads the drawn PDF's boxes with
+ * qpdf (the trim and bleed where geometry puts them) and page 1 before it opens the queue. */
 typedef struct worker {
   GBytes *bytes;
   page_queue *queue;
+  const mb_pdf_print *first; /* NULL: not the first reader */
+  mb_pdf_print geometry;
+  page_boxes *boxes; /* the first reader's */
   page_results r;
   pthread_t thread;
   bool running;
 } worker;
 
+/* The drawn pages' boxes as the post-processing will set them. */
+static page_boxes *drawn_boxes(GBytes *bytes, const mb_pdf_print *pr, int *npages) {
+  gsize len;
+  const unsigned char *data = g_bytes_get_data(bytes, &len);
+  qpdf_data q = open_qpdf(NULL, data, len, NULL);
+  if (!q) return NULL;
+  int nfonts = 0;
+  page_boxes *boxes = scan_pages(q, npages, &nfonts);
+  mb_qpdf.qpdf_cleanup(&q);
+  double m = pr->margin, b = pr->bleed;
+  for (int i = 0; i < *npages; i++) {
+    boxes[i].trim = (box){m, m, m + pr->trim_w, m + pr->trim_h};
+    boxes[i].bleed = (box){m - b, m - b, m + pr->trim_w + b, m + pr->trim_h + b};
+    boxes[i].has_trim = boxes[i].has_bleed = true;
+  }
+  return boxes;
+}
+
 static void *work(void *arg) {
   worker *w = arg;
-  PopplerDocument *doc = pp.poppler_document_new_from_bytes(w->bytes, NULL, NULL);
-  if (doc) check_queued(doc, w->queue, &w->r);
+  int npages = 0;
+  if (w->first) w->boxes = drawn_boxes(w->bytes, w->first, &npages);
+  PopplerDocument *doc =
+      !w->first || w->boxes ? pp.poppler_document_new_from_bytes(w->bytes, NULL, NULL) : NULL;
+  if (w->first && doc && npages > pp.poppler_document_get_n_pages(doc)) {
+    g_object_unref(doc); /* not the same PDF to poppler and to qpdf */
+    doc = NULL;
+  }
+  if (w->first && !doc)
+    queue_open(w->queue, NULL, -1);
+  else if (w->first)
+    check_first(doc, w->queue, w->boxes, npages, &w->r);
+  else if (doc)
+    check_queued(doc, w->queue, &w->r);
   if (doc) g_object_unref(doc);
   return NULL;
 }
 
-static void start_worker(worker *w, GBytes *bytes, page_queue *q) {
+static void start_worker(worker *w, GBytes *bytes, page_queue *q, const mb_pdf_print *first) {
   memset(w, 0, sizeof *w);
   w->bytes = bytes;
   w->queue = q;
+  if (first) {
+    w->geometry = *first;
+    w->first = &w->geometry;
+  }
   results_init(&w->r);
   w->running = pthread_create(&w->thread, NULL, work, w) == 0;
 }
@@ -442,20 +548,11 @@ static void merge(check *c, const check *w) {
 static void join_worker(worker *w, page_results *r) {
   if (!w->running) return;
   pthread_join(w->thread, NULL);
+  w->running = false;
   merge(&r->safe, &w->r.safe);
   merge(&r->images, &w->r.images);
   merge(&r->bleed, &w->r.bleed);
   if (w->r.lowest < r->lowest) r->lowest = w->r.lowest;
-}
-
-/* Page 1 here, then the rest here and on the worker. */
-static void check_pages(PopplerDocument *doc, page_queue *q, int npages, worker *w,
-                        page_results *r) {
-  results_init(r);
-  if (npages > 0) check_page(doc, &q->boxes[0], 0, r);
-  queue_open(q, npages);
-  check_queued(doc, q, r);
-  join_worker(w, r);
 }
 
 static void check_boxes_and_fonts(const page_boxes *boxes, int npages, check *marks, check *fonts) {
@@ -472,6 +569,36 @@ static void check_boxes_and_fonts(const page_boxes *boxes, int npages, check *ma
   }
 }
 
+/* Reports every check, the file's (boxes, fonts, page count) and the pages' (r), and frees
+ * what they found. True when all pass. */
+static bool report_all(const char *path, FILE *out, const page_boxes *boxes, int npages, int nfonts,
+                       page_results *r, mb_diags *diags) {
+  check fonts = {"fonts", {0}, "", false}, pages = {"pages", {0}, "", true},
+        marks = {"boxes", {0}, "", false};
+  check_boxes_and_fonts(boxes, npages, &marks, &fonts);
+  if (npages % 4) {
+    fail_page(&pages, npages);
+    snprintf(pages.detail, sizeof pages.detail, "%d, not a multiple of 4", npages);
+  }
+  char note[64];
+  snprintf(note, sizeof note, "all %d fonts embedded", nfonts);
+  report(out, path, &fonts, note);
+  report(out, path, &marks, "TrimBox and BleedBox on every page");
+  report(out, path, &r->safe, "no text or image closer than 5 mm to the trim");
+  report(out, path, &r->images, "raster images at 300 ppi or more");
+  snprintf(note, sizeof note, "%d, a multiple of 4", npages);
+  report(out, path, &pages, note);
+  report(out, path, &r->bleed, "colour at the trim edge reaches the bleed edge");
+  check *all[] = {&fonts, &marks, &r->safe, &r->images, &pages, &r->bleed};
+  bool ok = true;
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+    ok &= all[i]->pages.len == 0;
+    free(all[i]->pages.items);
+  }
+  if (!ok) mb_error(diags, mb_pos_file(path), "preflight failed: the PDF is not ready for print");
+  return ok;
+}
+
 bool mb_preflight_load(mb_diags *diags) {
   return MB_DL_LOAD(pp, POPPLER_FUNCS, MB_POPPLER_SONAME, "preflight", diags) &&
          mb_pdf_libs_load(diags);
@@ -482,47 +609,110 @@ bool mb_preflight(const char *path, FILE *out, mb_diags *diags) {
   int npages = 0, nfonts = 0;
   GBytes *bytes = NULL;
   page_boxes *boxes = read_boxes(path, &npages, &nfonts, &bytes, diags);
-  page_queue q = {1, 0, boxes, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
+  page_queue q;
+  queue_init(&q, boxes);
   worker w = {0};
-  if (boxes && npages > 2) start_worker(&w, bytes, &q);
+  if (boxes && bytes && npages > 2) start_worker(&w, bytes, &q, NULL);
   PopplerDocument *doc = boxes ? open_doc(path, bytes, diags) : NULL;
-  if (!doc) {
-    queue_open(&q, 0);
-    page_results none;
-    results_init(&none);
-    join_worker(&w, &none);
-    if (bytes) g_bytes_unref(bytes);
-    free(boxes);
+  page_results r;
+  results_init(&r);
+  bool ok = false;
+  if (doc) {
+    if (npages > pp.poppler_document_get_n_pages(doc))
+      npages = pp.poppler_document_get_n_pages(doc);
+    check_first(doc, &q, boxes, npages, &r);
+    join_worker(&w, &r);
+    ok = report_all(path, out, boxes, npages, nfonts, &r, diags);
+    g_object_unref(doc);
+  } else {
+    queue_open(&q, boxes, 0);
+    join_worker(&w, &r);
+    results_free(&r);
+  }
+  queue_free(&q);
+  if (bytes) g_bytes_unref(bytes);
+  free(boxes);
+  return ok;
+}
+
+/* ---- a print render's preflight, beside its post-processing ---- */
+
+struct mb_preflight_run {
+  GBytes *drawn;
+  page_queue queue;
+  worker first;
+};
+
+mb_preflight_run *mb_preflight_start(const unsigned char *pdf, size_t len,
+                                     const mb_pdf_print *geometry) {
+  mb_diags *ignored = mb_diags_new(); /* mb_preflight_end reports, or mb_preflight does */
+  bool loaded = mb_preflight_load(ignored);
+  mb_diags_free(ignored);
+  if (!loaded || !pdf || !len) return NULL;
+  mb_preflight_run *run = mb_xcalloc(1, sizeof(mb_preflight_run));
+  run->drawn = g_bytes_new(pdf, len);
+  queue_init(&run->queue, NULL);
+  start_worker(&run->first, run->drawn, &run->queue, geometry);
+  if (run->first.running) return run;
+  queue_free(&run->queue);
+  g_bytes_unref(run->drawn);
+  free(run);
+  return NULL;
+}
+
+void mb_preflight_abandon(mb_preflight_run *run) {
+  if (!run) return;
+  queue_stop(&run->queue);
+  page_results r;
+  results_init(&r);
+  join_worker(&run->first, &r);
+  results_free(&r);
+  queue_free(&run->queue);
+  free(run->first.boxes);
+  g_bytes_unref(run->drawn);
+  free(run);
+}
+
+static bool same_box(box a, box b) {
+  const double eps = 0.01; /* the post-processing writes three decimals */
+  return fabs(a.x0 - b.x0) < eps && fabs(a.y0 - b.y0) < eps && fabs(a.x1 - b.x1) < eps &&
+         fabs(a.y1 - b.y1) < eps;
+}
+
+/* The pages were checked with the boxes the file has. */
+static bool same_boxes(const page_boxes *drawn, const page_boxes *file, int npages) {
+  for (int i = 0; i < npages; i++)
+    if (!file[i].has_trim || !file[i].has_bleed || !same_box(drawn[i].media, file[i].media) ||
+        !same_box(drawn[i].trim, file[i].trim) || !same_box(drawn[i].bleed, file[i].bleed))
+      return false;
+  return true;
+}
+
+bool mb_preflight_end(mb_preflight_run *run, const char *path, FILE *out, mb_diags *diags) {
+  int npages = 0, nfonts = 0;
+  page_boxes *boxes = read_boxes(path, &npages, &nfonts, NULL, diags);
+  if (!boxes) {
+    mb_preflight_abandon(run);
     return false;
   }
-  if (npages > pp.poppler_document_get_n_pages(doc)) npages = pp.poppler_document_get_n_pages(doc);
-  check fonts = {"fonts", {0}, "", false}, pages = {"pages", {0}, "", true},
-        marks = {"boxes", {0}, "", false};
-  check_boxes_and_fonts(boxes, npages, &marks, &fonts);
+  int drawn = queue_wait(&run->queue);
+  if (drawn != npages || !same_boxes(run->first.boxes, boxes, npages)) {
+    /* Not what was drawn (or the drawn PDF could not be read): check the file itself. */
+    free(boxes);
+    mb_preflight_abandon(run);
+    return mb_preflight(path, out, diags);
+  }
   page_results r;
-  check_pages(doc, &q, npages, &w, &r);
-  g_bytes_unref(bytes);
-  if (npages % 4) {
-    fail_page(&pages, npages);
-    snprintf(pages.detail, sizeof pages.detail, "%d, not a multiple of 4", npages);
-  }
-  char note[64];
-  snprintf(note, sizeof note, "all %d fonts embedded", nfonts);
-  report(out, path, &fonts, note);
-  report(out, path, &marks, "TrimBox and BleedBox on every page");
-  report(out, path, &r.safe, "no text or image closer than 5 mm to the trim");
-  report(out, path, &r.images, "raster images at 300 ppi or more");
-  snprintf(note, sizeof note, "%d, a multiple of 4", npages);
-  report(out, path, &pages, note);
-  report(out, path, &r.bleed, "colour at the trim edge reaches the bleed edge");
-  check *all[] = {&fonts, &marks, &r.safe, &r.images, &pages, &r.bleed};
-  bool ok = true;
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-    ok &= all[i]->pages.len == 0;
-    free(all[i]->pages.items);
-  }
-  if (!ok) mb_error(diags, mb_pos_file(path), "preflight failed: the PDF is not ready for print");
-  g_object_unref(doc);
+  results_init(&r);
+  PopplerDocument *doc = pp.poppler_document_new_from_bytes(run->drawn, NULL, NULL);
+  if (doc) check_queued(doc, &run->queue, &r);
+  join_worker(&run->first, &r);
+  if (doc) g_object_unref(doc);
+  bool ok = report_all(path, out, boxes, npages, nfonts, &r, diags);
   free(boxes);
+  queue_free(&run->queue);
+  free(run->first.boxes);
+  g_bytes_unref(run->drawn);
+  free(run);
   return ok;
 }

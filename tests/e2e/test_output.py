@@ -357,6 +357,23 @@ class Preflight(TempDirTest):
         self.assertEqual(code, 0, report)
         self.assertEqual(report.count(" PASS "), 6, report)
 
+    def test_render_reports_what_the_file_gives(self):
+        # A print render checks its pages as drawn, beside the post-processing, and the
+        # written file's boxes and fonts: the same lines as a preflight of the file.
+        for name, layout in (("ok.pdf", None), ("tight.pdf", self.write(
+                "tight.yaml", "extends: %s\npage: {margins: {top: 2mm, bottom: 20mm, inner: 20mm,"
+                " outer: 20mm}}\n"
+                % os.path.join(SOURCE_DIR, "layouts", "a4-booklet.yaml")))):
+            out = self.path(name)
+            args = ["--preset", "print", "-o", out] + (["--layout", layout] if layout else [])
+            r = run(args)
+            lines = [l for l in r.stderr.splitlines() if ": preflight: " in l]
+            code, report = self.preflight(out)
+            self.assertEqual(lines, report.splitlines())
+            self.assertEqual(r.returncode, code)
+            self.assertEqual(len(lines), 6)
+        self.assertIn("FAIL safe zone: text closer than 5 mm to the trim on pages 2, 3", report)
+
     def test_font_not_embedded(self):
         # Four pages; the third shows text in Helvetica, which the file does not embed.
         content = b"BT /F1 12 Tf 100 400 Td (Hello) Tj ET"
