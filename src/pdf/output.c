@@ -7,6 +7,7 @@
 #include "util/file.h"
 #include "util/clock.h"
 #include "util/mem.h"
+#include "util/thread.h"
 
 #include <cairo.h>
 #include <errno.h>
@@ -395,7 +396,7 @@ mb_pdf_stream *mb_pdf_stream_start(const mb_doc *doc, const mb_layout *layout, m
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->more, NULL);
   if (!canvas_open(&s->cv, doc, layout, fonts, out, path, s->diags) ||
-      pthread_create(&s->thread, NULL, draw_pages, s) != 0) {
+      !mb_thread_start(&s->thread, draw_pages, s)) {
     if (s->cv.dev) canvas_close(&s->cv, &s->pdf, &s->dr);
     drop_drawn(s);
     stream_free(s);

@@ -6,6 +6,7 @@
 
 #include "util/dl.h"
 #include "util/mem.h"
+#include "util/thread.h"
 
 #include <limits.h>
 #include <math.h>
@@ -528,7 +529,7 @@ static void start_worker(worker *w, GBytes *bytes, page_queue *q, const mb_pdf_p
     w->first = &w->geometry;
   }
   results_init(&w->r);
-  w->running = pthread_create(&w->thread, NULL, work, w) == 0;
+  w->running = mb_thread_start(&w->thread, work, w);
 }
 
 static int by_number(const void *a, const void *b) {

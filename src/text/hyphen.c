@@ -1,6 +1,7 @@
 #include "hyphen.h"
 
 #include "util/mem.h"
+#include "util/thread.h"
 
 #include <ctype.h>
 #include <hyphen.h>
@@ -28,7 +29,7 @@ static void *load(void *arg) {
 mb_hyphenator *mb_hyphenator_new(const char *path) {
   mb_hyphenator *h = mb_xcalloc(1, sizeof(mb_hyphenator));
   h->path = mb_xstrdup(path ? path : MB_HYPHEN_PATTERNS);
-  h->loading = pthread_create(&h->thread, NULL, load, h) == 0;
+  h->loading = mb_thread_start(&h->thread, load, h);
   if (!h->loading) load(h);
   return h;
 }
