@@ -3,6 +3,8 @@
 #include "mem.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +128,18 @@ bool mb_outfile_open(mb_outfile *out, const char *path, mb_diags *diags) {
   char *dir = mb_path_dir(path);
   char *tmpl = mb_path_join(dir, ".mkbrochure-XXXXXX");
   free(dir);
+  /* A termination signal between creating the file and tracking it would leave the file
+   * behind: it waits until the file is tracked. (Outputs are opened before any other thread
+   * starts, which could take the signal instead.) */
+  sigset_t stop, before;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &stop, &before);
   int fd = mkstemp(tmpl);
+  if (fd >= 0) track(tmpl);
+  pthread_sigmask(SIG_SETMASK, &before, NULL);
   if (fd < 0) {
     mb_io_error(diags, mb_pos_file(path), "cannot create a temporary file beside '%s': %s", path,
                 strerror(errno));
@@ -139,7 +152,6 @@ bool mb_outfile_open(mb_outfile *out, const char *path, mb_diags *diags) {
   umask(mask);
   fchmod(fd, 0666 & ~mask);
   out->tmp_path = tmpl;
-  track(tmpl);
   out->fp = fdopen(fd, "wb");
   return true;
 }
