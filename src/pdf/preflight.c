@@ -554,6 +554,9 @@ static void join_worker(worker *w, page_results *r) {
   merge(&r->images, &w->r.images);
   merge(&r->bleed, &w->r.bleed);
   if (w->r.lowest < r->lowest) r->lowest = w->r.lowest;
+  if (r->images.pages.len) /* the lowest of all pages, whichever reader saw it */
+    snprintf(r->images.detail, sizeof r->images.detail,
+             "images below %.0f ppi at placed size (%.0f ppi)", MIN_PPI, r->lowest);
 }
 
 static void check_boxes_and_fonts(const page_boxes *boxes, int npages, check *marks, check *fonts) {
@@ -650,8 +653,11 @@ mb_preflight_run *mb_preflight_start(const unsigned char *pdf, size_t len,
   bool loaded = mb_preflight_load(ignored);
   mb_diags_free(ignored);
   if (!loaded || !pdf || !len) return NULL;
+  void *copy = g_try_malloc(len); /* short of memory: the file is checked instead */
+  if (!copy) return NULL;
+  memcpy(copy, pdf, len);
   mb_preflight_run *run = mb_xcalloc(1, sizeof(mb_preflight_run));
-  run->drawn = g_bytes_new(pdf, len);
+  run->drawn = g_bytes_new_take(copy, len);
   queue_init(&run->queue, NULL);
   start_worker(&run->first, run->drawn, &run->queue, geometry);
   if (run->first.running) return run;

@@ -1,7 +1,8 @@
 /* Unit tests for the preflight of a print render (src/pdf/preflight.c): the pages checked as
  * drawn, beside the post-processing, report what the same checks of the written file report;
  * a file whose boxes are not the ones the pages were checked with, or a drawn PDF that cannot
- * be read, is checked from the file; an abandoned run stops cleanly. The PDFs are drawn with
+ * be read, is checked from the file; the lowest image resolution is reported whichever reader
+ * found it; an abandoned run stops cleanly. The PDFs are drawn with
  * cairo and post-processed with mb_pdf_finish, as a render does. */
 #include "harness.h"
 
@@ -65,6 +66,35 @@ static bytes draw(const mb_pdf_print *pr, bool full_bleed) {
     cairo_show_text(cr, "Preflight");
     cairo_show_page(cr);
   }
+  cairo_destroy(cr);
+  cairo_surface_finish(s);
+  CHECK_INT(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy(s);
+  return b;
+}
+
+/* Four pages with a small raster image placed at a different resolution on each (ppi[i]),
+ * inside the trim and clear of the safe zone, and a band that runs into the bleed. */
+static bytes draw_images(const mb_pdf_print *pr, const double ppi[4]) {
+  bytes b = {NULL, 0};
+  double w = pr->trim_w + 2 * pr->margin, h = pr->trim_h + 2 * pr->margin;
+  cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, &b, w, h);
+  cairo_t *cr = cairo_create(s);
+  cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 40, 40);
+  cairo_t *ic = cairo_create(img);
+  cairo_set_source_rgb(ic, 0.2, 0.4, 0.6);
+  cairo_paint(ic);
+  cairo_destroy(ic);
+  for (int page = 0; page < 4; page++) {
+    cairo_save(cr);
+    cairo_translate(cr, pr->margin + 30 * MM, pr->margin + 60 * MM);
+    cairo_scale(cr, 72.0 / ppi[page], 72.0 / ppi[page]);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_show_page(cr);
+  }
+  cairo_surface_destroy(img);
   cairo_destroy(cr);
   cairo_surface_finish(s);
   CHECK_INT(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
@@ -183,6 +213,32 @@ static void test_other_boxes_checked_from_the_file(void) {
   free(drawn.data);
 }
 
+/* Low-resolution images on several pages: the report names the lowest resolution of all,
+ * whichever reader saw it, every time. */
+static void test_lowest_resolution(void) {
+  mb_pdf_print pr = geometry();
+  const double ppi[4] = {600, 150, 60, 100};
+  bytes drawn = draw_images(&pr, ppi);
+  char *path = temp_pdf();
+  finish_to(&drawn, &pr, path);
+  for (int i = 0; i < 6; i++) {
+    outcome a = beside(&drawn, &pr, path), b = standalone(path);
+    CHECK_STR(a.report, b.report);
+    CHECK_CONTAINS(a.report, " ppi) on pages 2, 3, 4\n");
+    const char *at = a.report ? strstr(a.report, "FAIL images: images below 300 ppi at placed "
+                                                 "size (")
+                              : NULL;
+    int lowest = 0;
+    CHECK(at && sscanf(strchr(at, '(') + 1, "%d", &lowest) == 1);
+    CHECK(lowest >= 57 && lowest <= 61); /* page 3's 60 ppi, as poppler measures it */
+    free(a.report);
+    free(b.report);
+  }
+  unlink(path);
+  free(path);
+  free(drawn.data);
+}
+
 /* A run whose render failed stops and frees itself; an unreadable file is an I/O error. */
 static void test_abandoned_and_unreadable(void) {
   mb_pdf_print pr = geometry();
@@ -208,6 +264,7 @@ int main(void) {
   }
   RUN(test_same_as_the_file);
   RUN(test_other_boxes_checked_from_the_file);
+  RUN(test_lowest_resolution);
   RUN(test_abandoned_and_unreadable);
   rmdir(temp_folder);
   free(temp_folder);
