@@ -107,6 +107,25 @@ static void untrack(const char *tmp) {
     if (pending[i] == tmp) pending[i] = NULL;
 }
 
+void mb_signals_hold(sigset_t *before) {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &stop, before);
+}
+
+/* Stops tracking a temporary file and frees its name, with the termination signals held so
+ * that the handler never reads a name being freed. */
+static void untrack_and_free(char *tmp) {
+  sigset_t before;
+  mb_signals_hold(&before);
+  untrack(tmp);
+  free(tmp);
+  pthread_sigmask(SIG_SETMASK, &before, NULL);
+}
+
 const char *mb_outfile_pending(void) {
   for (int i = 0; i < MAX_PENDING; i++)
     if (pending[i]) return pending[i];
@@ -129,14 +148,9 @@ bool mb_outfile_open(mb_outfile *out, const char *path, mb_diags *diags) {
   char *tmpl = mb_path_join(dir, ".mkbrochure-XXXXXX");
   free(dir);
   /* A termination signal between creating the file and tracking it would leave the file
-   * behind: it waits until the file is tracked. (Outputs are opened before any other thread
-   * starts, which could take the signal instead.) */
-  sigset_t stop, before;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  sigaddset(&stop, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &stop, &before);
+   * behind: it waits until the file is tracked. */
+  sigset_t before;
+  mb_signals_hold(&before);
   int fd = mkstemp(tmpl);
   if (fd >= 0) track(tmpl);
   pthread_sigmask(SIG_SETMASK, &before, NULL);
@@ -176,8 +190,7 @@ bool mb_outfile_commit(mb_outfile *out, mb_diags *diags) {
     mb_io_error(diags, mb_pos_file(out->path), "cannot write: %s", strerror(err));
     unlink(out->tmp_path);
   }
-  untrack(out->tmp_path);
-  free(out->tmp_path);
+  untrack_and_free(out->tmp_path);
   free(out->path);
   out->tmp_path = out->path = NULL;
   return ok;
@@ -187,8 +200,7 @@ void mb_outfile_abort(mb_outfile *out) {
   if (out->tmp_path) {
     if (out->fp) fclose(out->fp);
     unlink(out->tmp_path);
-    untrack(out->tmp_path);
-    free(out->tmp_path);
+    untrack_and_free(out->tmp_path);
   }
   free(out->path);
   memset(out, 0, sizeof(*out));

@@ -5,6 +5,7 @@
 
 #include "diag.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -36,6 +37,10 @@ bool mb_outfile_commit(mb_outfile *out, mb_diags *diags);
 void mb_outfile_abort(mb_outfile *out);
 /* Removes every temporary file still being written (async-signal-safe: for handlers). */
 void mb_outfile_remove_pending(void);
+/* Holds SIGINT, SIGTERM and SIGHUP (they wait) in the calling thread; *before is its mask to
+ * restore with pthread_sigmask(SIG_SETMASK, before, NULL). Threads started while they are held
+ * never take them: the main thread's handler removes the temporary files. */
+void mb_signals_hold(sigset_t *before);
 /* A temporary file still being written, or NULL when there is none. */
 const char *mb_outfile_pending(void);
 

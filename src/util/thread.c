@@ -1,7 +1,10 @@
 #define _GNU_SOURCE /* CPU affinity */
 #include "thread.h"
 
+#include "file.h"
+
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 
 typedef struct start {
@@ -27,7 +30,7 @@ static bool other_cpus(cpu_set_t *all, cpu_set_t *others) {
   return true;
 }
 
-bool mb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg) {
+static bool start_away(pthread_t *thread, void *(*fn)(void *), void *arg) {
   start *s = malloc(sizeof *s);
   cpu_set_t others;
   pthread_attr_t attr;
@@ -40,7 +43,14 @@ bool mb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg) {
   bool ok = pthread_attr_setaffinity_np(&attr, sizeof others, &others) == 0 &&
             pthread_create(thread, &attr, run, s) == 0;
   pthread_attr_destroy(&attr);
-  if (ok) return true;
-  free(s);
-  return pthread_create(thread, NULL, fn, arg) == 0;
+  if (!ok) free(s);
+  return ok || pthread_create(thread, NULL, fn, arg) == 0;
+}
+
+bool mb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg) {
+  sigset_t before;
+  mb_signals_hold(&before); /* the new thread starts with them held, for good */
+  bool ok = start_away(thread, fn, arg);
+  pthread_sigmask(SIG_SETMASK, &before, NULL);
+  return ok;
 }

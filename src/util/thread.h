@@ -13,7 +13,8 @@
 #include <stdbool.h>
 
 /* pthread_create(thread, NULL, fn, arg), started on another CPU than the caller's if it can
- * be. False if the thread could not be created. */
+ * be, with SIGINT, SIGTERM and SIGHUP held (the main thread takes them: mb_signals_hold).
+ * False if the thread could not be created. */
 bool mb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 #endif
