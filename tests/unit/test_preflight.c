@@ -46,13 +46,27 @@ static mb_pdf_print geometry(void) {
   return pr;
 }
 
+/* A PDF drawn into b, its pages as large as the print geometry's media. */
+static cairo_t *open_pdf(const mb_pdf_print *pr, bytes *b) {
+  double w = pr->trim_w + 2 * pr->margin, h = pr->trim_h + 2 * pr->margin;
+  cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, b, w, h);
+  cairo_t *cr = cairo_create(s);
+  cairo_surface_destroy(s); /* cr keeps it */
+  return cr;
+}
+
+static void close_pdf(cairo_t *cr) {
+  cairo_surface_t *s = cairo_get_target(cr);
+  cairo_surface_finish(s);
+  CHECK_INT(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+  cairo_destroy(cr);
+}
+
 /* Four pages with a coloured band at the top; it runs into the bleed when full_bleed, else it
  * stops at the trim. Page 2 also has text inside the safe zone's edge band. */
 static bytes draw(const mb_pdf_print *pr, bool full_bleed) {
   bytes b = {NULL, 0};
-  double w = pr->trim_w + 2 * pr->margin, h = pr->trim_h + 2 * pr->margin;
-  cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, &b, w, h);
-  cairo_t *cr = cairo_create(s);
+  cairo_t *cr = open_pdf(pr, &b);
   double out = full_bleed ? pr->bleed : 0;
   for (int page = 1; page <= 4; page++) {
     cairo_set_source_rgb(cr, 0.64, 0.12, 0.2);
@@ -66,20 +80,15 @@ static bytes draw(const mb_pdf_print *pr, bool full_bleed) {
     cairo_show_text(cr, "Preflight");
     cairo_show_page(cr);
   }
-  cairo_destroy(cr);
-  cairo_surface_finish(s);
-  CHECK_INT(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy(s);
+  close_pdf(cr);
   return b;
 }
 
 /* Four pages with a small raster image placed at a different resolution on each (ppi[i]),
- * inside the trim and clear of the safe zone, and a band that runs into the bleed. */
+ * inside the trim and clear of the safe zone. */
 static bytes draw_images(const mb_pdf_print *pr, const double ppi[4]) {
   bytes b = {NULL, 0};
-  double w = pr->trim_w + 2 * pr->margin, h = pr->trim_h + 2 * pr->margin;
-  cairo_surface_t *s = cairo_pdf_surface_create_for_stream(append, &b, w, h);
-  cairo_t *cr = cairo_create(s);
+  cairo_t *cr = open_pdf(pr, &b);
   cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 40, 40);
   cairo_t *ic = cairo_create(img);
   cairo_set_source_rgb(ic, 0.2, 0.4, 0.6);
@@ -95,10 +104,7 @@ static bytes draw_images(const mb_pdf_print *pr, const double ppi[4]) {
     cairo_show_page(cr);
   }
   cairo_surface_destroy(img);
-  cairo_destroy(cr);
-  cairo_surface_finish(s);
-  CHECK_INT(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy(s);
+  close_pdf(cr);
   return b;
 }
 
