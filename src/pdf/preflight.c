@@ -474,9 +474,9 @@ static void check_first(PopplerDocument *doc, page_queue *q, const page_boxes *b
 typedef struct worker {
   GBytes *bytes;
   page_queue *queue;
-  const mb_pdf_print *first; /* NULL: not the first reader */
-  mb_pdf_print geometry;
-  page_boxes *boxes; /* the first reader's */
+  bool first;
+  mb_pdf_print geometry; /* the first reader's */
+  page_boxes *boxes;     /* the first reader's */
   page_results r;
   pthread_t thread;
   bool running;
@@ -503,7 +503,7 @@ static page_boxes *drawn_boxes(GBytes *bytes, const mb_pdf_print *pr, int *npage
 static void *work(void *arg) {
   worker *w = arg;
   int npages = 0;
-  if (w->first) w->boxes = drawn_boxes(w->bytes, w->first, &npages);
+  if (w->first) w->boxes = drawn_boxes(w->bytes, &w->geometry, &npages);
   PopplerDocument *doc =
       !w->first || w->boxes ? pp.poppler_document_new_from_bytes(w->bytes, NULL, NULL) : NULL;
   if (w->first && doc && npages > pp.poppler_document_get_n_pages(doc)) {
@@ -526,7 +526,7 @@ static void start_worker(worker *w, GBytes *bytes, page_queue *q, const mb_pdf_p
   w->queue = q;
   if (first) {
     w->geometry = *first;
-    w->first = &w->geometry;
+    w->first = true;
   }
   results_init(&w->r);
   w->running = mb_thread_start(&w->thread, work, w);
@@ -647,6 +647,14 @@ struct mb_preflight_run {
   worker first;
 };
 
+/* Frees a run whose reader is joined (or never started). */
+static void run_free(mb_preflight_run *run) {
+  queue_free(&run->queue);
+  free(run->first.boxes);
+  g_bytes_unref(run->drawn);
+  free(run);
+}
+
 mb_preflight_run *mb_preflight_start(const unsigned char *pdf, size_t len,
                                      const mb_pdf_print *geometry) {
   mb_diags *ignored = mb_diags_new(); /* mb_preflight_end reports, or mb_preflight does */
@@ -661,9 +669,7 @@ mb_preflight_run *mb_preflight_start(const unsigned char *pdf, size_t len,
   queue_init(&run->queue, NULL);
   start_worker(&run->first, run->drawn, &run->queue, geometry);
   if (run->first.running) return run;
-  queue_free(&run->queue);
-  g_bytes_unref(run->drawn);
-  free(run);
+  run_free(run);
   return NULL;
 }
 
@@ -674,10 +680,7 @@ void mb_preflight_abandon(mb_preflight_run *run) {
   results_init(&r);
   join_worker(&run->first, &r);
   results_free(&r);
-  queue_free(&run->queue);
-  free(run->first.boxes);
-  g_bytes_unref(run->drawn);
-  free(run);
+  run_free(run);
 }
 
 static bool same_box(box a, box b) {
@@ -717,9 +720,6 @@ bool mb_preflight_end(mb_preflight_run *run, const char *path, FILE *out, mb_dia
   if (doc) g_object_unref(doc);
   bool ok = report_all(path, out, boxes, npages, nfonts, &r, diags);
   free(boxes);
-  queue_free(&run->queue);
-  free(run->first.boxes);
-  g_bytes_unref(run->drawn);
-  free(run);
+  run_free(run);
   return ok;
 }
