@@ -234,8 +234,22 @@ static size_t collect(const pass *ps, int last, kp_line **out) {
   return count;
 }
 
-size_t kp_break(const kp_item *items, size_t n, const mb_len *widths, size_t nwidths,
-                const kp_params *params, kp_line **lines) {
+/* As TeX: without hyphenation at the pretolerance, with it at the tolerance, then with
+ * emergency stretch; then at any badness (the least bad lines still win), and last, with
+ * overfull lines allowed. */
+static const struct {
+  int tolerance; /* -1: the pretolerance, -2: the tolerance */
+  bool hyphenate, emergency, last_resort;
+} PASSES[] = {{-1, false, false, false},
+              {-2, true, false, false},
+              {-2, true, true, false},
+              {10000, true, false, false},
+              {10000, true, true, true}};
+enum { NPASSES = sizeof PASSES / sizeof PASSES[0] };
+
+/* Passes [first, last) until one finds breaks. */
+static size_t run_passes(const kp_item *items, size_t n, const mb_len *widths, size_t nwidths,
+                         const kp_params *params, size_t first, size_t last, kp_line **lines) {
   *lines = NULL;
   if (n == 0 || nwidths == 0) return 0;
   if (nwidths > MAX_WIDTHS) nwidths = MAX_WIDTHS; /* later lines take the eighth measure */
@@ -247,37 +261,42 @@ size_t kp_break(const kp_item *items, size_t n, const mb_len *widths, size_t nwi
              widths,
              nwidths,
              params,
-             params->pretolerance,
+             0,
              false,
              false,
              false,
              max_hyphens < 0 ? 0 : max_hyphens,
              {0},
              {0}};
-  /* As TeX: without hyphenation at the pretolerance, with it at the tolerance, then with
-   * emergency stretch; then at any badness (the least bad lines still win), and last, with
-   * overfull lines allowed. */
-  const struct {
-    int tolerance;
-    bool hyphenate, emergency, last_resort;
-  } passes[] = {{params->pretolerance, false, false, false},
-                {params->tolerance, true, false, false},
-                {params->tolerance, true, true, false},
-                {10000, true, false, false},
-                {10000, true, true, true}};
   size_t count = 0;
-  for (size_t k = 0; k < sizeof passes / sizeof passes[0] && !count; k++) {
-    if (passes[k].emergency && !passes[k].last_resort && params->emergency_stretch <= 0) continue;
-    ps.tolerance = passes[k].tolerance;
-    ps.hyphenate = passes[k].hyphenate;
-    ps.emergency = passes[k].emergency;
-    ps.last_resort = passes[k].last_resort;
+  for (size_t k = first; k < last && !count; k++) {
+    if (PASSES[k].emergency && !PASSES[k].last_resort && params->emergency_stretch <= 0) continue;
+    int t = PASSES[k].tolerance;
+    ps.tolerance = t == -1 ? params->pretolerance : t == -2 ? params->tolerance : t;
+    ps.hyphenate = PASSES[k].hyphenate;
+    ps.emergency = PASSES[k].emergency;
+    ps.last_resort = PASSES[k].last_resort;
     run_pass(&ps);
-    int last = best_final(&ps);
-    if (last >= 0) count = collect(&ps, last, lines);
+    int best = best_final(&ps);
+    if (best >= 0) count = collect(&ps, best, lines);
   }
   free(ps.nodes.items);
   free(ps.active.items);
   free(s);
   return count;
+}
+
+size_t kp_break(const kp_item *items, size_t n, const mb_len *widths, size_t nwidths,
+                const kp_params *params, kp_line **lines) {
+  return run_passes(items, n, widths, nwidths, params, 0, NPASSES, lines);
+}
+
+size_t kp_break_first_pass(const kp_item *items, size_t n, const mb_len *widths, size_t nwidths,
+                           const kp_params *params, kp_line **lines) {
+  return run_passes(items, n, widths, nwidths, params, 0, 1, lines);
+}
+
+size_t kp_break_later_passes(const kp_item *items, size_t n, const mb_len *widths, size_t nwidths,
+                             const kp_params *params, kp_line **lines) {
+  return run_passes(items, n, widths, nwidths, params, 1, NPASSES, lines);
 }

@@ -60,4 +60,13 @@ size_t kp_line_start(const kp_item *items, size_t n, size_t brk);
 size_t kp_break(const kp_item *items, size_t n, const mb_len *widths, size_t nwidths,
                 const kp_params *params, kp_line **lines);
 
+/* kp_break in two halves. The first pass breaks at no hyphenation point (flagged penalty), so
+ * it finds the same breaks whether the list has them or not: a caller may leave words
+ * unhyphenated for it, and hyphenate them only when it finds nothing (returns 0). The later
+ * passes are kp_break's others, on the list with hyphenation points. */
+size_t kp_break_first_pass(const kp_item *items, size_t n, const mb_len *widths, size_t nwidths,
+                           const kp_params *params, kp_line **lines);
+size_t kp_break_later_passes(const kp_item *items, size_t n, const mb_len *widths, size_t nwidths,
+                             const kp_params *params, kp_line **lines);
+
 #endif

@@ -60,6 +60,10 @@ typedef struct para {
   kp_vec kp;
   mb_len min_measure;
   bool justify;
+  /* English words get hyphenation points only when the first pass finds no breaks without
+   * them (as in TeX): most paragraphs never wait for the patterns, nor look words up. */
+  bool hyphenate; /* the items being built have them */
+  bool deferred;  /* some word would have had them */
   mb_pc_missing_vec missing;
   mb_diags *diags;
 } para;
@@ -273,6 +277,10 @@ static bool url_like(const para *p, uint32_t a, uint32_t b) {
 /* Hyphenation points of the English word in [a, b), pushed as boxes and flagged penalties. */
 static bool hyphenate_word(para *p, uint32_t a, uint32_t b) {
   if (!p->in->hyphenate || strncmp(lang_at(p, a), "en", 2) != 0) return false;
+  if (!p->hyphenate) {
+    p->deferred = true;
+    return false;
+  }
   if (!mb_hyphenator_ready(p->tb->hyphenator)) {
     if (!p->tb->warned)
       mb_warning(p->diags, mb_pos_file(MB_HYPHEN_PATTERNS),
@@ -309,11 +317,12 @@ static bool emergency_point(const para *p, uint32_t b) {
 static void split_wide_word(para *p, uint32_t a, uint32_t b) {
   char q[96];
   uint32_t t0 = token_start(p, a), t1 = token_end(p, a);
-  mb_warning(p->diags, mb_text_pos(p->in->text, t0, p->in->pos),
-             "%s is wider than the column (%.1f pt, the column is %.1f pt): it is broken "
-             "between letters",
-             mb_quote(q, sizeof q, p->s + t0, t1 - t0, 40), mb_len_pt(width_of(p, t0, t1)),
-             mb_len_pt(p->min_measure));
+  if (!p->hyphenate) /* not again when the items are made again, with hyphenation points */
+    mb_warning(p->diags, mb_text_pos(p->in->text, t0, p->in->pos),
+               "%s is wider than the column (%.1f pt, the column is %.1f pt): it is broken "
+               "between letters",
+               mb_quote(q, sizeof q, p->s + t0, t1 - t0, 40), mb_len_pt(width_of(p, t0, t1)),
+               mb_len_pt(p->min_measure));
   uint32_t from = a;
   for (uint32_t i = next_byte(p, a); i < b; i = next_byte(p, i)) {
     if (!emergency_point(p, i)) continue;
@@ -721,7 +730,15 @@ static kp_params para_params(const para *p) {
 static size_t break_lines(para *p, kp_line **breaks) {
   mb_len widths[2] = {p->in->width - p->in->first_indent, p->in->width};
   kp_params params = para_params(p);
-  return kp_break(p->kp.items, p->kp.len, widths, 2, &params, breaks);
+  size_t n = kp_break_first_pass(p->kp.items, p->kp.len, widths, 2, &params, breaks);
+  if (n) return n;
+  free(*breaks);
+  if (p->deferred) { /* the same items again, with hyphenation points */
+    p->kp.len = 0;
+    p->hyphenate = true;
+    build_items(p);
+  }
+  return kp_break_later_passes(p->kp.items, p->kp.len, widths, 2, &params, breaks);
 }
 
 static bool tex_build(mb_para_builder *self, const mb_para_in *in, mb_arena *arena,

@@ -532,6 +532,74 @@ static void test_hyphen_not_needed(void) {
   CHECK(ENDS(h, nitems - 1));
 }
 
+/* The first pass breaks at no hyphenation point: on the paragraph without its hyphen it finds
+ * the same lines (the same widths: the split word's boxes add up), and kp_break's. */
+static void test_first_pass_without_hyphens(void) {
+  size_t space;
+  hyphen_not_needed_paragraph(&space);
+  kp_params p = default_params();
+  mb_len measure = MEASURE;
+  kp_line *with, *all, *without;
+  size_t n_with = kp_break_first_pass(items, nitems, &measure, 1, &p, &with);
+  size_t n_all = kp_break(items, nitems, &measure, 1, &p, &all);
+  clear(); /* the same words, "10" and "30" as one word of 40 */
+  box(35);
+  glue(10, 20, 5);
+  box(35);
+  size_t space2 = glue(10, 20, 5);
+  box(40);
+  glue(10, 20, 5);
+  box(30);
+  finish();
+  size_t n_without = kp_break_first_pass(items, nitems, &measure, 1, &p, &without);
+  CHECK_INT(n_with, 2);
+  CHECK_INT(n_all, 2);
+  CHECK_INT(n_without, 2);
+  if (n_with == 2 && n_all == 2 && n_without == 2) {
+    CHECK_INT(with[0].end, space);
+    CHECK_INT(all[0].end, space);
+    CHECK_INT(without[0].end, space2);
+    for (int k = 0; k < 2; k++) {
+      CHECK_NEAR(with[k].ratio, without[k].ratio, 1e-12);
+      CHECK_NEAR(with[k].ratio, all[k].ratio, 1e-12);
+      CHECK(!with[k].hyphenated && !without[k].hyphenated);
+    }
+  }
+  free(with);
+  free(all);
+  free(without);
+}
+
+/* When the first pass finds nothing, it says so, and the later passes give kp_break's lines. */
+static void test_later_passes(void) {
+  clear();
+  box(20);
+  glue(10, 20, 5);
+  box(20);
+  glue(10, 20, 5);
+  box(40);
+  size_t h = hyphen();
+  box(30);
+  glue(10, 20, 5);
+  box(30);
+  finish();
+  kp_params p = default_params();
+  mb_len measure = MEASURE;
+  kp_line *first, *later, *all;
+  CHECK_INT(kp_break_first_pass(items, nitems, &measure, 1, &p, &first), 0);
+  size_t n_later = kp_break_later_passes(items, nitems, &measure, 1, &p, &later);
+  size_t n_all = kp_break(items, nitems, &measure, 1, &p, &all);
+  CHECK_INT(n_later, n_all);
+  CHECK(n_later > 0 && later[0].end == h && later[0].hyphenated);
+  for (size_t k = 0; k < n_later && k < n_all; k++) {
+    CHECK_INT(later[k].end, all[k].end);
+    CHECK_NEAR(later[k].ratio, all[k].ratio, 1e-12);
+  }
+  free(first);
+  free(later);
+  free(all);
+}
+
 /* Words 20 20 "40-30" 30: the only first line within the tolerance ends at the hyphen
  * (20 + 10 + 20 + 10 + 40 = 100pt); without it the first line is 50pt (ratio 2.5) or 130pt
  * (overfull). */
@@ -939,6 +1007,8 @@ int main(void) {
   RUN(test_forced_breaks);
   RUN(test_forced_break_without_fill);
   RUN(test_hyphen_not_needed);
+  RUN(test_first_pass_without_hyphens);
+  RUN(test_later_passes);
   RUN(test_hyphen_when_needed);
   RUN(test_max_hyphens);
   RUN(test_double_hyphen);
