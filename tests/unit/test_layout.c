@@ -10,6 +10,7 @@
 #include "image/image.h"
 #include "layout/flow.h"
 #include "layout/layout.h"
+#include "layout/para.h"
 #include "style/style.h"
 #include "text/fonts.h"
 #include "util/file.h"
@@ -508,7 +509,26 @@ static void test_default_brochure_greedy(void) {
   check_real("a4-booklet", true);
 }
 
+/* The language of a text: the one with the most letters, by script; the section's for its
+ * own script; spaces, digits and punctuation count for none. */
+static const char *lang_of(const char *text, const char *section) {
+  return mb_text_lang(text, strlen(text), section);
+}
+
+static void test_text_language(void) {
+  CHECK_STR(lang_of("एमआईटी (MIT) की स्थापना 1861 में हुई।", "en"), "hi");
+  CHECK_STR(lang_of("The Massachusetts Institute of Technology (एमआईटी)", "hi"), "en");
+  CHECK_STR(lang_of("ab दे fg हि jk", NULL), "en"); /* 6 Latin letters, 4 Devanagari */
+  CHECK_STR(lang_of("a देखो b हिंदी c", NULL), "hi");
+  CHECK_STR(lang_of("1861 – 2025, 3,432!", "hi"), "hi"); /* no letters: the section's */
+  CHECK(lang_of("", NULL) == NULL);
+  CHECK_STR(lang_of("Grüße aus München", "de"), "de"); /* Latin in a German section */
+  CHECK_STR(lang_of("Grüße aus München und देखो", "de"), "de");
+  CHECK_STR(lang_of("Ελληνικά και λίγα English", NULL), "el");
+}
+
 int main(void) {
+  RUN(test_text_language);
   RUN(test_orphan_and_widow);
   RUN(test_random_documents);
   RUN(test_pages_while_laying_out);
