@@ -570,8 +570,10 @@ static void test_first_pass_without_hyphens(void) {
   free(without);
 }
 
-/* When the first pass finds nothing, it says so, and the later passes give kp_break's lines. */
-static void test_later_passes(void) {
+/* Words 20 20 "40-30" 30: the only first line within the tolerance ends at the hyphen
+ * (20 + 10 + 20 + 10 + 40 = 100pt); without it the first line is 50pt (ratio 2.5) or 130pt
+ * (overfull). Returns the hyphen. */
+static size_t hyphen_needed_paragraph(void) {
   clear();
   box(20);
   glue(10, 20, 5);
@@ -583,6 +585,12 @@ static void test_later_passes(void) {
   glue(10, 20, 5);
   box(30);
   finish();
+  return h;
+}
+
+/* When the first pass finds nothing, it says so, and the later passes give kp_break's lines. */
+static void test_later_passes(void) {
+  size_t h = hyphen_needed_paragraph();
   kp_params p = default_params();
   mb_len measure = MEASURE;
   kp_line *first, *later, *all;
@@ -600,21 +608,8 @@ static void test_later_passes(void) {
   free(all);
 }
 
-/* Words 20 20 "40-30" 30: the only first line within the tolerance ends at the hyphen
- * (20 + 10 + 20 + 10 + 40 = 100pt); without it the first line is 50pt (ratio 2.5) or 130pt
- * (overfull). */
 static void test_hyphen_when_needed(void) {
-  clear();
-  box(20);
-  glue(10, 20, 5);
-  box(20);
-  glue(10, 20, 5);
-  box(40);
-  size_t h = hyphen();
-  box(30);
-  glue(10, 20, 5);
-  box(30);
-  finish();
+  size_t h = hyphen_needed_paragraph();
   run_default();
   check_lines();
   CHECK(ENDS(h, nitems - 1));
