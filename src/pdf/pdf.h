@@ -31,6 +31,10 @@ typedef struct mb_pdf_print {
   const char *condition; /* OutputConditionIdentifier */
 } mb_pdf_print;
 
+/* The trim and bleed boxes the post-processing gives every page of a print master, as
+ * x0, y0, x1, y1 in points (PDF coordinates). */
+void mb_pdf_print_boxes(const mb_pdf_print *pr, double trim[4], double bleed[4]);
+
 /* Where an internal link goes: page (1-based) and a point in cairo's coordinates (y down). */
 typedef struct mb_pdf_target {
   int page;

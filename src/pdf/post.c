@@ -30,9 +30,8 @@ static qpdf_oh text(post *p, const char *s) {
   return mb_qpdf.qpdf_oh_new_unicode_string(p->q, s);
 }
 
-static qpdf_oh rect(post *p, double x0, double y0, double x1, double y1) {
+static qpdf_oh rect(post *p, const double v[4]) {
   qpdf_oh a = mb_qpdf.qpdf_oh_new_array(p->q);
-  double v[4] = {x0, y0, x1, y1};
   for (int i = 0; i < 4; i++)
     mb_qpdf.qpdf_oh_append_item(p->q, a, mb_qpdf.qpdf_oh_new_real_from_double(p->q, v[i], 3));
   return a;
@@ -274,6 +273,15 @@ static void add_marks(post *p, qpdf_oh page, qpdf_oh open, qpdf_oh marks, qpdf_o
   add_resource(p, page, "/ColorSpace", "/MBReg", space);
 }
 
+void mb_pdf_print_boxes(const mb_pdf_print *pr, double trim[4], double bleed[4]) {
+  double m = pr->margin, b = pr->bleed;
+  const double t[4] = {m, m, m + pr->trim_w, m + pr->trim_h};
+  for (int i = 0; i < 4; i++) {
+    trim[i] = t[i];
+    bleed[i] = t[i] + (i < 2 ? -b : b);
+  }
+}
+
 static void print_pages(post *p) {
   qpdf_data q = p->q;
   const mb_pdf_print *pr = p->opt->print;
@@ -283,13 +291,13 @@ static void print_pages(post *p) {
   qpdf_oh marks = mb_qpdf.qpdf_make_indirect_object(q, new_stream(p, content, len, true));
   free(content);
   qpdf_oh space = registration_space(p);
-  double m = pr->margin, b = pr->bleed;
+  double trim[4], bleed[4];
+  mb_pdf_print_boxes(pr, trim, bleed);
   int n = mb_qpdf.qpdf_get_num_pages(q);
   for (int i = 0; i < n; i++) {
     qpdf_oh page = mb_qpdf.qpdf_get_page_n(q, (size_t)i);
-    mb_qpdf.qpdf_oh_replace_key(q, page, "/TrimBox", rect(p, m, m, m + pr->trim_w, m + pr->trim_h));
-    mb_qpdf.qpdf_oh_replace_key(q, page, "/BleedBox",
-                                rect(p, m - b, m - b, m + pr->trim_w + b, m + pr->trim_h + b));
+    mb_qpdf.qpdf_oh_replace_key(q, page, "/TrimBox", rect(p, trim));
+    mb_qpdf.qpdf_oh_replace_key(q, page, "/BleedBox", rect(p, bleed));
     if (pr->crop_marks || pr->registration_marks) add_marks(p, page, open, marks, space);
   }
 }

@@ -491,10 +491,11 @@ static page_boxes *drawn_boxes(GBytes *bytes, const mb_pdf_print *pr, int *npage
   int nfonts = 0;
   page_boxes *boxes = scan_pages(q, npages, &nfonts);
   mb_qpdf.qpdf_cleanup(&q);
-  double m = pr->margin, b = pr->bleed;
+  double t[4], b[4];
+  mb_pdf_print_boxes(pr, t, b);
   for (int i = 0; i < *npages; i++) {
-    boxes[i].trim = (box){m, m, m + pr->trim_w, m + pr->trim_h};
-    boxes[i].bleed = (box){m - b, m - b, m + pr->trim_w + b, m + pr->trim_h + b};
+    boxes[i].trim = (box){t[0], t[1], t[2], t[3]};
+    boxes[i].bleed = (box){b[0], b[1], b[2], b[3]};
     boxes[i].has_trim = boxes[i].has_bleed = true;
   }
   return boxes;
