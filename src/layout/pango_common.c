@@ -117,7 +117,8 @@ int mb_pc_letter_spacing(const PangoItem *item) {
   return 0;
 }
 
-/* Devanagari, and letter-spaced text, map glyphs to whole words (see mb_pc_clusters). */
+/* Devanagari, and letter-spaced text, map glyphs to whole words (see mb_pc_clusters); plain
+ * Devanagari words then go back to their own clusters (map_plain_words). */
 static bool whole_words(const PangoItem *item) {
   return item->analysis.script == PANGO_SCRIPT_DEVANAGARI || mb_pc_letter_spacing(item) != 0;
 }
@@ -139,6 +140,29 @@ static uint32_t cluster_of(const mb_pc_source *src, int i, const uint32_t *start
   uint32_t at = (uint32_t)(src->item->offset + src->glyphs->log_clusters[i]);
   if (starts) at = starts[at];
   return at > src->start ? at - src->start : 0;
+}
+
+/* Whether the word of glyphs [from, to) can be read glyph by glyph: each glyph is a cluster
+ * of its own, in text order, with an advance and no offset. */
+static bool plain_word(const mb_pc_source *src, int from, int to) {
+  const PangoGlyphInfo *g = src->glyphs->glyphs;
+  const int *log = src->glyphs->log_clusters;
+  for (int i = from; i < to; i++) {
+    const PangoGlyphGeometry *geo = &g[i].geometry;
+    if (geo->x_offset || geo->y_offset || geo->width <= 0) return false;
+    if (i > from && log[i] <= log[i - 1]) return false;
+  }
+  return true;
+}
+
+/* Plain words of a run mapped to whole words go back to their own clusters (see
+ * mb_pc_clusters): glyphs[k] is glyph src->from + k. */
+static void map_plain_words(const mb_pc_source *src, mb_glyph *glyphs, int n) {
+  for (int a = 0, b; a < n; a = b) {
+    for (b = a + 1; b < n && glyphs[b].cluster == glyphs[a].cluster;) b++;
+    if (!plain_word(src, src->from + a, src->from + b)) continue;
+    for (int k = a; k < b; k++) glyphs[k].cluster = cluster_of(src, src->from + k, NULL);
+  }
 }
 
 mb_box mb_pc_run(mb_fonts *fonts, const mb_para_in *in, const mb_pc_source *src, mb_len x,
@@ -172,6 +196,8 @@ mb_box mb_pc_run(mb_fonts *fonts, const mb_para_in *in, const mb_pc_source *src,
       mb_vec_push(missing, m);
     }
   }
+  if (starts && item->analysis.script == PANGO_SCRIPT_DEVANAGARI && !mb_pc_letter_spacing(item))
+    map_plain_words(src, glyphs, n);
   mb_glyph_run *run = &box.u.glyphs.run;
   run->font = mb_fonts_intern(fonts, item->analysis.font);
   run->size = in->style->size;

@@ -19,9 +19,12 @@ int mb_pc_letter_spacing(const PangoItem *item);
 
 /* For every byte of the text, where its grapheme starts and where its word starts. Copy and
  * search in PDF readers depend on them: a Devanagari mark drawn with an offset (the matra of
- * मै, the virama of ट्) leaves a gap that poppler and others read as a space, and so does
- * letter spacing; so glyphs of such text map to whole words (cairo then writes one ActualText
- * span per word) and other glyphs to whole graphemes. */
+ * मै, the virama of ट्) leaves a gap that poppler and others read as a space, a pre-base
+ * matra is drawn before the consonant it follows in the text, and letter spacing leaves gaps
+ * too; so glyphs of such text map to whole words (cairo then writes one ActualText span per
+ * word) and other glyphs to whole graphemes. A plain Devanagari word (one glyph per cluster,
+ * in text order, each with an advance and no offset: और, कारण) is read like Latin text, so
+ * its glyphs keep their own clusters and cost no span. */
 typedef struct mb_pc_clusters {
   uint32_t *grapheme, *word;
 } mb_pc_clusters;

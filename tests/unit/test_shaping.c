@@ -335,6 +335,35 @@ static void check_justified(const str_vec *words, mb_fonts *fonts) {
   free(paras.items);
 }
 
+/* ---- clusters ---- */
+
+/* A plain word (one glyph per cluster, in text order, advances and no offsets) maps its glyphs
+ * one by one; a word with an offset matra (के) or a pre-base matra (कि) maps all its glyphs to
+ * its start, and PDF readers then read it from one ActualText span. Noto Serif Devanagari. */
+static void check_word_clusters(mb_fonts *fonts) {
+  static const char *const words[] = {"और के कि की"};
+  static const uint32_t expected[] = {0, 3, 6, 7, 7, 13, 14, 14, 20, 21, 24};
+  enum { N = sizeof expected / sizeof expected[0] };
+  str_vec paras = {(char **)words, 1, 0};
+  mb_diags *d = mb_diags_new();
+  mb_layout *layout = proof_layout(&FONTS[0], d);
+  mb_doc *doc = proof_doc(&paras, d);
+  mb_para_builder *builder = mb_para_tex_new(fonts);
+  mb_book *book = mb_layout_run(doc, layout, builder, d);
+  placed_glyphs *placed = collect(book, doc->nblocks);
+  CHECK_INT(placed[0].runs, 1);
+  CHECK_INT(placed[0].glyphs.len, N);
+  for (size_t i = 0; i < N && i < placed[0].glyphs.len; i++)
+    CHECK_INT(placed[0].glyphs.items[i].cluster, expected[i]);
+  free(placed[0].glyphs.items);
+  free(placed);
+  mb_book_free(book);
+  mb_para_builder_free(builder);
+  mb_doc_free(doc);
+  mb_layout_free(layout);
+  mb_diags_free(d);
+}
+
 static str_vec strings;
 static size_t table_size, article_words;
 static mb_fonts *fonts;
@@ -360,6 +389,10 @@ static void test_sans_bold(void) {
   check_font(&FONTS[3], &strings, fonts);
 }
 
+static void test_word_clusters(void) {
+  check_word_clusters(fonts);
+}
+
 static void test_justified_lines(void) {
   str_vec words = {strings.items + table_size, strings.len - table_size, 0};
   check_justified(&words, fonts);
@@ -380,6 +413,7 @@ int main(void) {
     RUN(test_serif_bold);
     RUN(test_sans_regular);
     RUN(test_sans_bold);
+    RUN(test_word_clusters);
     RUN(test_justified_lines);
   }
   mb_fonts_free(fonts);
