@@ -1,4 +1,5 @@
 """The default Global MIT brochure, rendered and read back with poppler."""
+import hashlib
 import os
 import shutil
 import struct
@@ -6,7 +7,7 @@ import subprocess
 import tempfile
 import unittest
 
-from common import (BUILD_DIR, found, SEEDS, TempDirTest, article_lines, hindi_words, normalise,
+from common import (BUILD_DIR, found, SEEDS, SOURCE_DIR, TempDirTest, article_lines, hindi_words, normalise,
                     pdffonts, pdfinfo, pdftext, run, tool)
 
 # Paragraphs of the "About Global MIT" seed that the brochure prints as they are. The two
@@ -51,6 +52,18 @@ class DefaultBrochure(unittest.TestCase):
         w, h = [float(v) for v in info["Page size"].split()[0:3:2]]
         self.assertAlmostEqual(w, 595.276, delta=0.01)
         self.assertAlmostEqual(h, 841.89, delta=0.01)
+
+    def test_bundled_fonts_are_the_ones_recorded(self):
+        # A font change changes every PDF: fonts/SHA256SUMS (written by scripts/unhint-fonts)
+        # must name every bundled font with its hash, so that it cannot happen unnoticed.
+        folder = os.path.join(SOURCE_DIR, "fonts")
+        with open(os.path.join(folder, "SHA256SUMS"), encoding="utf-8") as f:
+            recorded = dict(reversed(line.split()) for line in f if line.strip())
+        bundled = sorted(n for n in os.listdir(folder) if n.endswith(".ttf"))
+        self.assertEqual(sorted(recorded), bundled)
+        for name in bundled:
+            with open(os.path.join(folder, name), "rb") as f:
+                self.assertEqual(hashlib.sha256(f.read()).hexdigest(), recorded[name], name)
 
     def test_fonts_embedded_and_subset(self):
         fonts = pdffonts(self.pdf)
