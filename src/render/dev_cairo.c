@@ -24,9 +24,10 @@ typedef struct cairo_device {
   FILE *out;
   bool write_failed;
   mb_pdf_options opt;
-  mb_tagger *tagger;          /* PDF only */
-  PangoContext *slug_context; /* print: the slug line's, made on first use */
-  int page;                   /* the number of the page being drawn */
+  mb_tagger *tagger;                  /* PDF only */
+  PangoContext *slug_context;         /* print: the slug line's, made on first use */
+  int page;                           /* the number of the page being drawn */
+  MB_VEC(cairo_font_face_t *) spaced; /* PDF: faces whose word space is settled (below) */
   char *dir;
   double dpi;
   bool ok;
@@ -85,6 +86,60 @@ static void run_clusters(const mb_glyph_run *r, double x, double y, cairo_glyph_
   *nclusters = nc;
 }
 
+/* ---- word spaces of non-Latin text ----
+ *
+ * cairo 1.16 puts the glyphs of a font that show WinAnsi characters (the space, digits,
+ * Latin letters) in a subset of their own, so Devanagari text switched fonts at every word
+ * space: two font selections and two text strings a space, 13,000 in the brochure. Only the
+ * first glyph that shows a given character goes there. So the first word space drawn in a
+ * face that sets non-Latin text is drawn with the face's no-break space (the same blank,
+ * still read as a space): it takes that place, and every later space of the face joins the
+ * letters around it. Nothing drawn changes; a face without a glyph of its own for U+00A0 is
+ * left as it was. */
+
+static bool latin_text(const mb_glyph_run *r) {
+  for (const char *c = r->text; c < r->text + r->text_len; c = g_utf8_next_char(c)) {
+    gunichar u = g_utf8_get_char(c);
+    if (g_unichar_isalpha(u)) return g_unichar_get_script(u) == G_UNICODE_SCRIPT_LATIN;
+  }
+  return true;
+}
+
+/* The index in glyphs of the run's first word space, or -1. */
+static int first_space(const mb_glyph_run *r, const cairo_text_cluster_t *clusters, int nc) {
+  for (int c = 0, byte = 0, glyph = 0; c < nc; c++) {
+    if (clusters[c].num_bytes == 1 && clusters[c].num_glyphs == 1 && r->text[byte] == ' ')
+      return glyph;
+    byte += clusters[c].num_bytes;
+    glyph += clusters[c].num_glyphs;
+  }
+  return -1;
+}
+
+static unsigned long no_break_space(cairo_scaled_font_t *font) {
+  cairo_glyph_t *g = NULL;
+  int n = 0;
+  unsigned long id = 0;
+  if (cairo_scaled_font_text_to_glyphs(font, 0, 0, "\xC2\xA0", 2, &g, &n, NULL, NULL, NULL) ==
+          CAIRO_STATUS_SUCCESS &&
+      n == 1)
+    id = g[0].index;
+  cairo_glyph_free(g);
+  return id;
+}
+
+static void settle_space(cairo_device *d, cairo_scaled_font_t *font, const mb_glyph_run *r,
+                         cairo_glyph_t *glyphs, const cairo_text_cluster_t *clusters, int nc) {
+  cairo_font_face_t *face = cairo_scaled_font_get_font_face(font);
+  for (size_t i = 0; i < d->spaced.len; i++)
+    if (d->spaced.items[i] == face) return;
+  int at = latin_text(r) ? -1 : first_space(r, clusters, nc);
+  if (at < 0) return;
+  mb_vec_push(&d->spaced, face);
+  unsigned long blank = no_break_space(font);
+  if (blank) glyphs[at].index = blank;
+}
+
 static void draw_glyphs(cairo_device *d, cairo_t *cr, const mb_box *b) {
   const mb_glyph_run *r = &b->u.glyphs.run;
   cairo_scaled_font_t *font = mb_fonts_scaled(d->fonts, r->font);
@@ -93,6 +148,7 @@ static void draw_glyphs(cairo_device *d, cairo_t *cr, const mb_box *b) {
   cairo_text_cluster_t *clusters = mb_xcalloc(r->nglyphs + 1, sizeof(cairo_text_cluster_t));
   int ng, nc;
   run_clusters(r, pt(b->x), pt(b->u.glyphs.baseline), glyphs, &ng, clusters, &nc);
+  if (d->tagger) settle_space(d, font, r, glyphs, clusters, nc); /* PDF only */
   cairo_set_scaled_font(cr, font);
   set_color(cr, r->color);
   if (nc)
@@ -327,6 +383,7 @@ static void cairo_free(mb_device *dev) {
   cairo_device *d = (cairo_device *)dev;
   mb_tagger_free(d->tagger);
   mb_fonts_context_free(d->slug_context);
+  free(d->spaced.items);
   if (d->cr) cairo_destroy(d->cr);
   if (d->surface) cairo_surface_destroy(d->surface);
   free(d->dir);
