@@ -24,7 +24,8 @@ typedef struct cairo_device {
   FILE *out;
   bool write_failed;
   mb_pdf_options opt;
-  mb_tagger *tagger;                  /* PDF only */
+  const mb_doc *doc;                  /* PDF only */
+  mb_tagger *tagger;                  /* PDF only: made with the first page (tagger_of) */
   PangoContext *slug_context;         /* print: the slug line's, made on first use */
   int page;                           /* the number of the page being drawn */
   MB_VEC(cairo_font_face_t *) spaced; /* PDF: faces whose word space is settled (below) */
@@ -148,7 +149,7 @@ static void draw_glyphs(cairo_device *d, cairo_t *cr, const mb_box *b) {
   cairo_text_cluster_t *clusters = mb_xcalloc(r->nglyphs + 1, sizeof(cairo_text_cluster_t));
   int ng, nc;
   run_clusters(r, pt(b->x), pt(b->u.glyphs.baseline), glyphs, &ng, clusters, &nc);
-  if (d->tagger) settle_space(d, font, r, glyphs, clusters, nc); /* PDF only */
+  if (d->doc) settle_space(d, font, r, glyphs, clusters, nc); /* PDF only */
   cairo_set_scaled_font(cr, font);
   set_color(cr, r->color);
   if (nc)
@@ -275,8 +276,16 @@ static void set_metadata(cairo_device *d) {
     if (items[k].value) cairo_pdf_surface_set_metadata(d->surface, items[k].key, items[k].value);
 }
 
+/* The structure of the document, made when first needed: with the first page, on the
+ * drawing thread when pages are drawn beside the layout. */
+static mb_tagger *tagger_of(cairo_device *d) {
+  if (!d->tagger) d->tagger = mb_tagger_new(d->doc);
+  return d->tagger;
+}
+
 static void pdf_begin(mb_device *dev, const mb_page *page) {
   cairo_device *d = (cairo_device *)dev;
+  tagger_of(d);
   double margin = d->opt.print ? pt(d->opt.media_margin) : 0;
   double w = pt(page->width) + 2 * margin, h = pt(page->height) + 2 * margin;
   if (!d->surface) {
@@ -371,12 +380,12 @@ static bool pdf_close(mb_device *dev) {
 
 const mb_struct_attr *mb_pdf_device_struct(mb_device *dev, size_t *n) {
   cairo_device *d = (cairo_device *)dev;
-  return mb_tagger_attrs(d->tagger, n);
+  return mb_tagger_attrs(tagger_of(d), n);
 }
 
 const mb_dest *const *mb_pdf_device_links(mb_device *dev, size_t *n) {
   cairo_device *d = (cairo_device *)dev;
-  return mb_tagger_internal(d->tagger, n);
+  return mb_tagger_internal(tagger_of(d), n);
 }
 
 static void cairo_free(mb_device *dev) {
@@ -398,7 +407,7 @@ mb_device *mb_pdf_device_new(FILE *out, mb_fonts *fonts, const mb_doc *doc,
   d->diags = diags;
   d->out = out;
   d->opt = *options;
-  d->tagger = mb_tagger_new(doc);
+  d->doc = doc;
   d->ok = true;
   return &d->base;
 }
