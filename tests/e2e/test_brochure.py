@@ -7,8 +7,8 @@ import subprocess
 import tempfile
 import unittest
 
-from common import (BUILD_DIR, found, SEEDS, SOURCE_DIR, TempDirTest, article_lines, hindi_words, normalise,
-                    pdffonts, pdfinfo, pdftext, run, tool)
+from common import (BUILD_DIR, found, SEEDS, SOURCE_DIR, TempDirTest, article_lines, hindi_words,
+                    normalise, pdffonts, pdfinfo, pdftext, run, tool)
 
 # Paragraphs of the "About Global MIT" seed that the brochure prints as they are. The two
 # call-out labels that named a number the page lost are printed reworded with their figure.

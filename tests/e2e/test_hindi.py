@@ -99,7 +99,6 @@ class HindiStrings(TempDirTest):
                 self.assertEqual(actual_texts(pdf, self.path("hi.qdf")), ["के", "कि"])
                 self.assertEqual(hindi_tokens(pdf, "-raw"), ["और", "कारण", "के", "कि"])
 
-
     def test_word_spaces_stay_in_the_letters_font(self):
         # cairo puts a font's space in a subset of its own; the renderer draws the first one
         # of each Devanagari face so that the others stay with the letters: a paragraph of
