@@ -24,3 +24,26 @@ def run(argv):
     if code != 0:
         sys.exit("bench: %s failed (exit %d)" % (" ".join(argv), code))
     return ms, usage.ru_maxrss
+
+
+def yardstick(exe):
+    """The machine's yardstick (bench/yardstick.c) once: milliseconds of HarfBuzz shaping."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    argv = [exe, os.path.join(root, "content/globalmit/02-mit-hindi.md"),
+            os.path.join(root, "fonts/NotoSerifDevanagari-Regular.ttf")]
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        os.dup2(w, 1)
+        try:
+            os.execv(argv[0], argv)
+        finally:
+            os._exit(127)
+    os.close(w)
+    with os.fdopen(r) as out:
+        line = out.read()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or not line.endswith("glyphs\n"):
+        sys.exit("bench: %s failed" % " ".join(argv))
+    return float(line.split()[0])
