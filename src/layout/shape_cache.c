@@ -16,18 +16,25 @@ typedef struct entry {
   PangoGlyphString *glyphs;
 } entry;
 
+/* A piece of the item being shaped: its glyphs and where its text starts in the item. */
+typedef struct part {
+  const PangoGlyphString *glyphs;
+  int shift;
+} part;
+
 struct mb_shape_cache {
   entry **slots;
-  size_t cap, count; /* cap: a power of two */
-  GByteArray *key;   /* the key being looked up: settings, then the text */
+  size_t cap, count;         /* cap: a power of two */
+  MB_VEC(unsigned char) key; /* the key being looked up: settings, then the text */
+  uint64_t prefix_hash;      /* the hash of the key's settings */
   mb_arena *arena;
+  MB_VEC(part) pieces; /* the item's pieces, in order */
 };
 
 mb_shape_cache *mb_shape_cache_new(void) {
   mb_shape_cache *c = mb_xcalloc(1, sizeof(mb_shape_cache));
   c->cap = 1024;
   c->slots = mb_xcalloc(c->cap, sizeof(entry *));
-  c->key = g_byte_array_new();
   c->arena = mb_arena_new();
   return c;
 }
@@ -41,13 +48,16 @@ void mb_shape_cache_free(mb_shape_cache *cache) {
     pango_glyph_string_free(e->glyphs);
   }
   free(cache->slots);
-  g_byte_array_unref(cache->key);
+  free(cache->key.items);
   mb_arena_free(cache->arena);
+  free(cache->pieces.items);
   free(cache);
 }
 
-static uint64_t hash_bytes(const unsigned char *b, size_t n) {
-  uint64_t h = 14695981039346656037u; /* FNV-1a */
+#define FNV_BASIS UINT64_C(14695981039346656037)
+
+/* FNV-1a of b, continued from h: hashing a key in two parts gives the hash of the whole. */
+static uint64_t hash_bytes(uint64_t h, const unsigned char *b, size_t n) {
   for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211u;
   return h;
 }
@@ -79,11 +89,14 @@ typedef struct settings {
   int script, level, flags;
 } settings;
 
-static void add(GByteArray *key, const void *data, size_t len) {
-  g_byte_array_append(key, data, (guint)len);
+static void add(mb_shape_cache *c, const void *data, size_t len) {
+  mb_vec_grow((void **)&c->key.items, &c->key.cap, c->key.len + len, 1);
+  memcpy(c->key.items + c->key.len, data, len);
+  c->key.len += len;
 }
 
-static void settings_key(GByteArray *key, const PangoItem *item) {
+/* Starts the key with the settings of item and hashes them. */
+static void settings_key(mb_shape_cache *c, const PangoItem *item) {
   const PangoAnalysis *a = &item->analysis;
   settings st;
   memset(&st, 0, sizeof st);
@@ -92,21 +105,22 @@ static void settings_key(GByteArray *key, const PangoItem *item) {
   st.script = a->script;
   st.level = a->level;
   st.flags = a->flags;
-  g_byte_array_set_size(key, 0);
-  add(key, &st, sizeof st);
+  c->key.len = 0;
+  add(c, &st, sizeof st);
   for (GSList *l = a->extra_attrs; l; l = l->next) {
     const PangoAttribute *attr = l->data;
     int type = (int)attr->klass->type;
     if (type == PANGO_ATTR_FONT_FEATURES) {
       const char *f = ((const PangoAttrFontFeatures *)attr)->features;
-      add(key, &type, sizeof type);
-      add(key, f, strlen(f) + 1);
+      add(c, &type, sizeof type);
+      add(c, f, strlen(f) + 1);
     } else if (type == PANGO_ATTR_LETTER_SPACING || type == PANGO_ATTR_TEXT_TRANSFORM ||
                type == PANGO_ATTR_SHOW) {
-      add(key, &type, sizeof type);
-      add(key, &((const PangoAttrInt *)attr)->value, sizeof(int));
+      add(c, &type, sizeof type);
+      add(c, &((const PangoAttrInt *)attr)->value, sizeof(int));
     } /* colours and the like: no effect on shaping */
   }
+  c->prefix_hash = hash_bytes(FNV_BASIS, c->key.items, c->key.len);
 }
 
 static PangoGlyphString *shape_piece(const PangoItem *item, int start, int end, const char *text,
@@ -121,21 +135,22 @@ static PangoGlyphString *shape_piece(const PangoItem *item, int start, int end, 
   return gs;
 }
 
-static const PangoGlyphString *lookup(mb_shape_cache *c, guint prefix, const PangoItem *item,
+static const PangoGlyphString *lookup(mb_shape_cache *c, size_t prefix, const PangoItem *item,
                                       int start, int end, const char *text, int len,
                                       const PangoLogAttr *attrs, const int *cidx) {
-  GByteArray *key = c->key;
-  g_byte_array_set_size(key, prefix);
+  c->key.len = prefix;
   char edges[2] = {start == 0, end == len}; /* HarfBuzz's start and end of text */
-  add(key, edges, 2);
-  add(key, text + start, (size_t)(end - start));
-  uint64_t hash = hash_bytes(key->data, key->len);
-  entry **s = slot(c, hash, key->data, key->len);
+  add(c, edges, 2);
+  add(c, text + start, (size_t)(end - start));
+  const unsigned char *key = c->key.items;
+  size_t key_len = c->key.len;
+  uint64_t hash = hash_bytes(c->prefix_hash, key + prefix, key_len - prefix);
+  entry **s = slot(c, hash, key, key_len);
   if (!*s) {
     entry *e = mb_arena_calloc(c->arena, 1, sizeof(entry));
     e->hash = hash;
-    e->key = mb_arena_memdup(c->arena, key->data, key->len);
-    e->key_len = key->len;
+    e->key = mb_arena_memdup(c->arena, key, key_len);
+    e->key_len = key_len;
     e->font = g_object_ref(item->analysis.font);
     e->glyphs = shape_piece(item, start, end, text, len, attrs, cidx);
     *s = e;
@@ -145,12 +160,20 @@ static const PangoGlyphString *lookup(mb_shape_cache *c, guint prefix, const Pan
   return (*s)->glyphs;
 }
 
-static void append(PangoGlyphString *out, const PangoGlyphString *piece, int shift) {
-  int base = out->num_glyphs;
-  pango_glyph_string_set_size(out, base + piece->num_glyphs);
-  memcpy(out->glyphs + base, piece->glyphs, (size_t)piece->num_glyphs * sizeof(PangoGlyphInfo));
-  for (int i = 0; i < piece->num_glyphs; i++)
-    out->log_clusters[base + i] = piece->log_clusters[i] + shift;
+/* Puts the pieces together in out, sized once. */
+static void assemble(const mb_shape_cache *c, PangoGlyphString *out) {
+  int total = 0;
+  for (size_t k = 0; k < c->pieces.len; k++) total += c->pieces.items[k].glyphs->num_glyphs;
+  pango_glyph_string_set_size(out, total);
+  int base = 0;
+  for (size_t k = 0; k < c->pieces.len; k++) {
+    const PangoGlyphString *g = c->pieces.items[k].glyphs;
+    int shift = c->pieces.items[k].shift;
+    memcpy(out->glyphs + base, g->glyphs, (size_t)g->num_glyphs * sizeof(PangoGlyphInfo));
+    for (int i = 0; i < g->num_glyphs; i++)
+      out->log_clusters[base + i] = g->log_clusters[i] + shift;
+    base += g->num_glyphs;
+  }
 }
 
 /* Pieces are words and runs of spaces: a piece ends where a space meets a non-space, except
@@ -170,13 +193,14 @@ static int piece_end(const char *text, int b, int end) {
 void mb_shape_words(mb_shape_cache *cache, const PangoItem *item, const char *text, int len,
                     const PangoLogAttr *attrs, const int *cidx, PangoGlyphString *out) {
   int end = item->offset + item->length;
-  pango_glyph_string_set_size(out, 0);
-  settings_key(cache->key, item);
-  guint prefix = cache->key->len;
+  settings_key(cache, item);
+  size_t prefix = cache->key.len;
+  cache->pieces.len = 0;
   for (int b = item->offset; b < end;) {
     int e = piece_end(text, b, end);
-    const PangoGlyphString *piece = lookup(cache, prefix, item, b, e, text, len, attrs, cidx);
-    append(out, piece, b - item->offset);
+    part pc = {lookup(cache, prefix, item, b, e, text, len, attrs, cidx), b - item->offset};
+    mb_vec_push(&cache->pieces, pc);
     b = e;
   }
+  assemble(cache, out);
 }
