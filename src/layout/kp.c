@@ -13,7 +13,8 @@ enum { VERY_LOOSE, LOOSE, DECENT, TIGHT };
 enum { MAX_WIDTHS = 8, MAX_HYPHENS = 7, MAX_CANDIDATES = MAX_WIDTHS * 4 * (MAX_HYPHENS + 1) };
 
 typedef struct node {
-  size_t pos; /* the break item */
+  size_t pos;  /* the break item */
+  size_t from; /* where the line after it starts (kp_line_start) */
   size_t line;
   int fitness, hyphens; /* hyphenated lines in a row ending here */
   double demerits, ratio;
@@ -102,7 +103,7 @@ static mb_len measure_of(const pass *ps, size_t line) {
 
 /* The adjustment ratio of a line from node a to break i. */
 static double line_ratio(const pass *ps, const node *a, size_t i, bool *infinite) {
-  size_t from = a->prev < 0 ? 0 : kp_line_start(ps->items, ps->n, a->pos);
+  size_t from = a->from;
   const kp_item *brk = &ps->items[i];
   int64_t width = ps->s[i].width - ps->s[from].width;
   int64_t stretch = ps->s[i].stretch - ps->s[from].stretch;
@@ -168,7 +169,7 @@ static void try_break(pass *ps, size_t i) {
   bool forced = brk->kind == KP_PENALTY && brk->penalty <= -KP_INFINITY;
   candidates c;
   c.n = 0;
-  size_t keep = 0;
+  size_t keep = 0, from = kp_line_start(ps->items, ps->n, i);
   for (size_t k = 0; k < ps->active.len; k++) {
     int idx = ps->active.items[k];
     const node *a = &ps->nodes.items[idx];
@@ -187,7 +188,7 @@ static void try_break(pass *ps, size_t i) {
     if (abs(fit - a->fitness) > 1 && !forced) d += ps->p->adj_demerits;
     if (overfull) d += 1e20; /* only when nothing else will do */
     if (ps->p->max_ratio > 0 && r > ps->p->max_ratio && !infinite) d += 1e13; /* nor this */
-    node nd = {i, a->line + 1, fit, hyph, d, r, flagged, overfull, idx};
+    node nd = {i, from, a->line + 1, fit, hyph, d, r, flagged, overfull, idx};
     offer(&c, node_key(ps, &nd), &nd);
   }
   ps->active.len = keep;
@@ -198,7 +199,7 @@ static void try_break(pass *ps, size_t i) {
 }
 
 static bool run_pass(pass *ps) {
-  node start = {0, 0, DECENT, 0, 0, 0, false, false, -1};
+  node start = {0, 0, 0, DECENT, 0, 0, 0, false, false, -1};
   ps->nodes.len = ps->active.len = 0;
   mb_vec_push(&ps->nodes, start);
   mb_vec_push(&ps->active, 0);
