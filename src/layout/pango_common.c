@@ -58,6 +58,7 @@ static void add_script_attrs(PangoAttrList *list, const mb_para_in *in) {
     pango_script_iter_get_range(it, &start, &end, &script);
     uint32_t a = (uint32_t)(start - t->str), b = (uint32_t)(end - t->str);
     const char *lang = mb_lang_for_script(script, in->lang);
+    if (!lang) lang = in->lang;
     if (lang) add_attr(list, pango_attr_language_new(pango_language_from_string(lang)), a, b);
     if (in->style->tracking && script != PANGO_SCRIPT_DEVANAGARI)
       add_attr(list, pango_attr_letter_spacing_new(in->style->tracking), a, b);

@@ -397,6 +397,29 @@ static int digit_widths(const char *features) {
   return distinct;
 }
 
+/* Text without letters (a call-out's number, a list bullet) is in the section's language,
+ * as the mono builder has it; not in Pango's default, the C locale's "c". */
+static void test_runs_without_letters_take_section_language(void) {
+  static const struct {
+    const char *font, *text, *lang;
+  } cases[] = {{"Noto Sans, Noto Sans Devanagari", "3,432", "en"},
+               {"Noto Sans Devanagari, Noto Sans", "1861 – 2025", "hi"},
+               {"Noto Serif, Noto Serif Devanagari", "•", "en"}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    mb_style style = body_style(cases[i].font, MB_ALIGN_LEFT);
+    setting st = set(cases[i].text, &style, MB_PT(200), false, cases[i].lang);
+    CHECK_INT(st.n, 1);
+    int runs = 0;
+    for (size_t r = 0; r < st.lines[0].nruns; r++) {
+      if (st.lines[0].runs[r].kind != MB_BOX_GLYPHS) continue;
+      CHECK_STR(st.lines[0].runs[r].u.glyphs.run.lang, cases[i].lang);
+      runs++;
+    }
+    CHECK(runs > 0);
+    done(&st);
+  }
+}
+
 static void test_tabular_figures(void) {
   CHECK_INT(digit_widths("tnum, lnum"), 1);
   CHECK(digit_widths("pnum, lnum") > 1);
@@ -465,6 +488,7 @@ int main(void) {
     RUN(test_wide_word);
     RUN(test_headings_not_hyphenated);
     RUN(test_no_tracking_on_devanagari);
+    RUN(test_runs_without_letters_take_section_language);
     RUN(test_tabular_figures);
     RUN(test_ligatures);
   }
