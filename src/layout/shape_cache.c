@@ -28,7 +28,7 @@ struct mb_shape_cache {
   MB_VEC(unsigned char) key; /* the key being looked up: settings, then the text */
   uint64_t prefix_hash;      /* the hash of the key's settings */
   mb_arena *arena;
-  MB_VEC(part) pieces; /* the item's pieces, in order */
+  MB_VEC(part) parts; /* the item's pieces, in order */
 };
 
 mb_shape_cache *mb_shape_cache_new(void) {
@@ -50,7 +50,7 @@ void mb_shape_cache_free(mb_shape_cache *cache) {
   free(cache->slots);
   free(cache->key.items);
   mb_arena_free(cache->arena);
-  free(cache->pieces.items);
+  free(cache->parts.items);
   free(cache);
 }
 
@@ -163,12 +163,12 @@ static const PangoGlyphString *lookup(mb_shape_cache *c, size_t prefix, const Pa
 /* Puts the pieces together in out, sized once. */
 static void assemble(const mb_shape_cache *c, PangoGlyphString *out) {
   int total = 0;
-  for (size_t k = 0; k < c->pieces.len; k++) total += c->pieces.items[k].glyphs->num_glyphs;
+  for (size_t k = 0; k < c->parts.len; k++) total += c->parts.items[k].glyphs->num_glyphs;
   pango_glyph_string_set_size(out, total);
   int base = 0;
-  for (size_t k = 0; k < c->pieces.len; k++) {
-    const PangoGlyphString *g = c->pieces.items[k].glyphs;
-    int shift = c->pieces.items[k].shift;
+  for (size_t k = 0; k < c->parts.len; k++) {
+    const PangoGlyphString *g = c->parts.items[k].glyphs;
+    int shift = c->parts.items[k].shift;
     memcpy(out->glyphs + base, g->glyphs, (size_t)g->num_glyphs * sizeof(PangoGlyphInfo));
     for (int i = 0; i < g->num_glyphs; i++)
       out->log_clusters[base + i] = g->log_clusters[i] + shift;
@@ -195,11 +195,11 @@ void mb_shape_words(mb_shape_cache *cache, const PangoItem *item, const char *te
   int end = item->offset + item->length;
   settings_key(cache, item);
   size_t prefix = cache->key.len;
-  cache->pieces.len = 0;
+  cache->parts.len = 0;
   for (int b = item->offset; b < end;) {
     int e = piece_end(text, b, end);
     part pc = {lookup(cache, prefix, item, b, e, text, len, attrs, cidx), b - item->offset};
-    mb_vec_push(&cache->pieces, pc);
+    mb_vec_push(&cache->parts, pc);
     b = e;
   }
   assemble(cache, out);
