@@ -1,6 +1,7 @@
 """Whole-process timing for the benchmarks: one run of a command, timed from just before the
 fork to just after wait4 returns, its output discarded."""
 import os
+import subprocess
 import sys
 import time
 
@@ -31,19 +32,8 @@ def yardstick(exe):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     argv = [exe, os.path.join(root, "content/globalmit/02-mit-hindi.md"),
             os.path.join(root, "fonts/NotoSerifDevanagari-Regular.ttf")]
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        os.dup2(w, 1)
-        try:
-            os.execv(argv[0], argv)
-        finally:
-            os._exit(127)
-    os.close(w)
-    with os.fdopen(r) as out:
-        line = out.read()
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0 or not line.endswith("glyphs\n"):
+    out = subprocess.run(argv, stdout=subprocess.PIPE, text=True)
+    line = out.stdout
+    if out.returncode != 0 or not line.endswith("glyphs\n"):
         sys.exit("bench: %s failed" % " ".join(argv))
     return float(line.split()[0])

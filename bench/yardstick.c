@@ -23,27 +23,6 @@ static double now_ms(void) {
   return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* The whole file, NUL-terminated; NULL if it cannot be read. */
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  char *text = NULL;
-  size_t len = 0, cap = 0, n;
-  do {
-    if (len + 4096 + 1 > cap) {
-      cap = cap ? cap * 2 : 65536;
-      char *grown = realloc(text, cap);
-      if (!grown) break;
-      text = grown;
-    }
-    n = fread(text + len, 1, cap - len - 1, f);
-    len += n;
-  } while (n > 0);
-  fclose(f);
-  if (text) text[len] = '\0';
-  return text;
-}
-
 /* The body: what follows the front matter's closing "---" line, or all of it. */
 static const char *body(const char *text) {
   if (strncmp(text, "---\n", 4) != 0) return text;
@@ -73,11 +52,19 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: mb_yardstick ARTICLE FONT\n");
     return 2;
   }
-  char *text = slurp(argv[1]);
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(argv[2]);
-  if (!text || !blob) {
-    fprintf(stderr, "mb_yardstick: cannot read %s\n", text ? argv[2] : argv[1]);
-    free(text);
+  hb_blob_t *article = hb_blob_create_from_file_or_fail(argv[1]);
+  hb_blob_t *blob = article ? hb_blob_create_from_file_or_fail(argv[2]) : NULL;
+  if (!blob) {
+    fprintf(stderr, "mb_yardstick: cannot read %s\n", article ? argv[2] : argv[1]);
+    hb_blob_destroy(article);
+    return 1;
+  }
+  unsigned len;
+  const char *data = hb_blob_get_data(article, &len);
+  char *text = strndup(data ? data : "", len);
+  hb_blob_destroy(article);
+  if (!text) {
+    hb_blob_destroy(blob);
     return 1;
   }
   hb_face_t *face = hb_face_create(blob, 0);
