@@ -487,9 +487,9 @@ static void run_all(run *r, const options *o, timings *t, mb_diags *diags) {
 /* glibc grows each thread's malloc arena a page or two at a time, one mprotect call each (656
  * a run: the drawing thread, the hyphenation loader), and the main heap by brk calls; on a
  * virtual machine each is an expensive trip to the kernel. With 4 MB of padding a thread's
- * arena starts with room for what a brochure needs, and the heap grows in 4 MB steps: 68
- * mprotects and 5 brks, 3.5% less time on the benchmark machine. Pages are still only
- * touched when used (peak RSS +0.5 MB). Set before any thread starts. */
+ * arena starts with room for what a brochure needs, and the heap grows in 4 MB steps: about
+ * 70 mprotects and 6 brks, 3% less time on the benchmark machine (bench/PROFILE.md). Pages
+ * are still only touched when used (peak RSS +0.5 MB). Set before any thread starts. */
 static void tune_malloc(void) {
 #ifdef M_TOP_PAD
   mallopt(M_TOP_PAD, 4 * 1024 * 1024);
